@@ -1,0 +1,155 @@
+"""xlcheck as a library: check_workbook(path) and fix_workbook(path, out). The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import CellFix, CellRef, Finding, Severity, parse_a1
+from .package import WorkbookError
+from .reader import REPORT_SHEET, read_forms
+from .rules import Check
+from .scorer import findings_of, score_forms
+
+OUTPUT_SUFFIX = ".checked"
+SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: its forms (as Checks), findings, output path, or the error that stopped it."""
+
+    path: Path
+    checks: list[Check] = field(default_factory=list)
+    output: Path | None = None
+    error: WorkbookError | None = None
+    fixed: int = 0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return findings_of(self.checks)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.ERROR]
+
+    @property
+    def remaining_errors(self) -> list[Finding]:
+        """Errors still in the workbook: all of them after check, the unfixable ones after fix."""
+        if self.output is None:
+            return self.errors
+        return [f for f in self.errors if not f.fixable]
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "error"
+        return "findings" if self.findings else "clean"
+
+
+def check_workbook(path: str | Path) -> FileReport:
+    """Read every form in the workbook and recompute it. Writes nothing.
+
+    >>> report = check_workbook('sample_workbooks/seed_clean.xlsx')   # doctest: +SKIP
+    >>> len(report.checks), len(report.errors)                          # doctest: +SKIP
+    (19, 0)
+    """
+    path = Path(path)
+    report = FileReport(path)
+    try:
+        forms = read_forms(path)
+    except WorkbookError as error:
+        report.error = error
+        return report
+    if not forms:
+        report.error = WorkbookError(
+            "no_form",
+            f"文件 “{path.name}” 中没有找到绩效自评表（未找到“预算执行情况”等表头）。"
+            "请确认这是项目支出或部门整体绩效自评表。 (no recognisable form)",
+        )
+        return report
+    report.checks = score_forms(forms)
+    return report
+
+
+def default_output(path: Path, folder: Path | None = None) -> Path:
+    """'x.xlsx' -> 'x.checked.xlsx' beside it (or in `folder`); an existing file is never overwritten:
+    'x.checked-2.xlsx' … A legacy .xls/.et input gets an .xlsx output; .xlsm keeps its macros and suffix."""
+    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    folder = folder if folder is not None else path.parent
+    candidate = folder / f"{path.stem}{OUTPUT_SUFFIX}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{path.stem}{OUTPUT_SUFFIX}-{number}{suffix}"
+        number += 1
+    return candidate
+
+
+def guarded(action, path: Path, *args) -> FileReport:
+    """Run check/fix on one file so that nothing escapes as a traceback: an unexpected failure becomes
+    that file's error, and a batch goes on with the next file."""
+    try:
+        return action(path, *args)
+    except Exception as error:  # a bug must not stop the batch or show a traceback to a finance clerk
+        return FileReport(Path(path), error=WorkbookError(
+            "internal",
+            f"处理文件 “{Path(path).name}” 时出现内部错误（{type(error).__name__}: {error}）。"
+            "原文件未被修改；请把该文件反馈给开发者。 (internal error)",
+        ))
+
+
+def fixes_for(report: FileReport) -> list[CellFix]:
+    """One CellFix per cell with a fixable finding (the first finding on a cell wins)."""
+    fixes, seen = [], set()
+    for check in report.checks:
+        for finding in check.findings:
+            if not finding.fixable or (finding.sheet, finding.cell) in seen:
+                continue
+            seen.add((finding.sheet, finding.cell))
+            source = check.form.cells.get(CellRef(finding.sheet, *parse_a1(finding.cell)))
+            formula = f"（原为公式 ={source.formula}，已替换为数值）" if source is not None and source.formula else ""
+            note = f"xlcheck 已更正：原填报 {finding.reported}，应为 {finding.expected}。{finding.message}{formula}"
+            fixes.append(CellFix(finding.sheet, finding.cell, finding.expected_value, note))
+    return fixes
+
+
+def report_tables(report: FileReport, fixed: bool):
+    """The 核查结果 sheet: every finding in fixed columns, then each form's reported and recomputed total."""
+    from .writer import Table
+
+    rows = []
+    for number, finding in enumerate(report.findings, start=1):
+        rows.append([
+            number, finding.sheet, finding.cell, finding.form, finding.field, finding.reported, finding.expected,
+            SEVERITY_WORDS[finding.severity], finding.message, "是" if fixed and finding.fixable else "否",
+        ])
+    if not rows:
+        rows.append(["", "", "", "", "", "", "", "", "未发现问题", ""])
+    findings = Table(["序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正"], rows)
+    totals = Table(
+        ["工作表", "表单", "类型", "填报总分", "核算总分"],
+        [[c.form.sheet, c.form.name, "部门整体" if c.form.kind == "department" else "项目支出",
+          c.form.total, c.settled.get("total")] for c in report.checks],
+    )
+    return [findings, totals]
+
+
+def fix_workbook(path: str | Path, out: str | Path | None = None) -> FileReport:
+    """Check the workbook and write a corrected copy (never the input itself): wrong cells hold the
+    recomputed value, highlighted, with a note; a sheet 核查结果 lists every finding."""
+    from .writer import write_corrected
+
+    report = check_workbook(path)
+    if report.error is not None:
+        return report
+    output = Path(out) if out is not None else default_output(report.path)
+    fixes = fixes_for(report)
+    try:
+        write_corrected(report.path, output, fixes, report_tables(report, fixed=True), REPORT_SHEET)
+    except WorkbookError as error:
+        report.error = error
+        return report
+    report.output = output
+    report.fixed = len(fixes)
+    return report
+

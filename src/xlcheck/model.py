@@ -1,0 +1,204 @@
+"""The data that flows between xlcheck's stages. No I/O here.
+
+workbook --package/reader--> Sheet grids --reader--> Form --rules--> Finding --writer--> corrected copy
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+
+def column_letter(col: int) -> str:
+    """1 -> 'A', 28 -> 'AB'."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'F6' -> (row 6, column 6)."""
+    match = _A1.match(ref)
+    if not match:
+        raise ValueError(f"not a cell address: {ref!r}")
+    return int(match.group(2)), column_number(match.group(1))
+
+
+def a1(row: int, col: int) -> str:
+    """(6, 6) -> 'F6'."""
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value came from: a sheet and a 1-based row and column."""
+
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def address(self) -> str:
+        return a1(self.row, self.col)
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.address}"
+
+
+@dataclass(frozen=True)
+class SourceCell:
+    """One non-empty cell as stored in the workbook.
+
+    value: str for text, Decimal for numbers (exact, from the stored text), bool for booleans,
+           None when a formula has no cached value or the cell holds an error.
+    formula: the formula without its leading '=', or None.
+    error: '#REF!', '#DIV/0!' ... when the cell (or its formula's cached result) is an error.
+    number_format: the cell's number format code ('General', '0.00%', ...); 'General' when unknown.
+    """
+
+    value: str | Decimal | bool | None
+    formula: str | None = None
+    error: str | None = None
+    number_format: str = "General"
+
+    @property
+    def text(self) -> str:
+        """The value as a person would read it, without number formatting ('' for None)."""
+        if self.value is None:
+            return self.error or ""
+        if isinstance(self.value, bool):
+            return "TRUE" if self.value else "FALSE"
+        if isinstance(self.value, Decimal):
+            return format(self.value.normalize(), "f") if self.value == self.value.to_integral() else format(self.value, "f")
+        return str(self.value)
+
+    @property
+    def is_percent_format(self) -> bool:
+        return "%" in self.number_format
+
+    @property
+    def display(self) -> str:
+        """The text as the cell shows it where that matters for reading values: a percent-formatted
+        number 0.97 shows as '97%' (with the format's decimals: '0.00%' -> '97.00%')."""
+        if isinstance(self.value, Decimal) and self.is_percent_format:
+            decimals = len(self.number_format.split("%")[0].partition(".")[2].strip('"#,'))
+            return f"{self.value * 100:.{decimals}f}%"
+        return self.text
+
+
+@dataclass
+class Sheet:
+    """A worksheet's non-empty cells, keyed by 1-based (row, column)."""
+
+    name: str
+    cells: dict[tuple[int, int], SourceCell]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_row, min_col, max_row, max_col)
+    hidden: bool = False
+
+    def get(self, row: int, col: int) -> SourceCell | None:
+        return self.cells.get((row, col))
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass
+class Form:
+    """One self-evaluation form found in a sheet.
+
+    kind: 'project' (Hubei 20+20+60 project form) or 'department'.
+    budget: one row per budget line; columns item, budget, spent, rate, score and *_cell addresses.
+    goals: one row per goal; columns number, text, weight, actual, score and *_cell.
+    indicators: one row per indicator; columns goal, level1, level2, name, target, actual, weight, score
+                and the *_cell address of each value.
+    fields: other labelled values (基本支出总额, 项目支出总额, 上级转移资金 ...) as {label: (Decimal, CellRef)}.
+    """
+
+    kind: str
+    sheet: str
+    name: str
+    title_cell: CellRef
+    budget: pd.DataFrame
+    goals: pd.DataFrame
+    indicators: pd.DataFrame
+    total: Decimal | None = None
+    total_cell: CellRef | None = None
+    total_text: str | None = None  # the whole text of the cell when the total sits inside text
+    deviation: str = ""  # 偏差大或目标未完成原因分析
+    improvement: str = ""  # 改进措施及结果应用方案
+    fields: dict[str, tuple[Decimal, CellRef]] = field(default_factory=dict)
+    cells: dict[CellRef, SourceCell] = field(default_factory=dict)  # the source cell behind each address used
+    unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, why) for values that could not be read
+    weights: dict[str, Decimal] = field(default_factory=dict)  # section weights written in the labels: budget 20, goal 20, indicators 60
+
+
+@dataclass
+class Finding:
+    """One discrepancy: which rule, where, what was reported and what the arithmetic gives.
+
+    expected_value is the value the writer puts in the cell when fixable (a Decimal, or the whole new
+    text of a cell whose number sits inside text); reported/expected are display strings.
+    """
+
+    rule: str
+    severity: Severity
+    sheet: str
+    cell: str
+    field: str
+    reported: str
+    expected: str
+    message: str
+    form: str = ""
+    fixable: bool = False
+    expected_value: Decimal | str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "field": self.field,
+            "reported": self.reported,
+            "expected": self.expected,
+            "fixable": self.fixable,
+            "message": self.message,
+        }
+
+
+@dataclass
+class CellFix:
+    """What the writer does to one cell: put `value` there, highlight it, attach `note`."""
+
+    sheet: str
+    cell: str
+    value: Decimal | str
+    note: str

@@ -1,0 +1,559 @@
+"""Open a workbook file safely and read its cells into Sheet grids.
+
+Safety first: the format is decided by the file's bytes; zip packages are checked for zip bombs
+(from the central directory before anything is decompressed, then again while reading); every XML
+part is refused if it carries a DOCTYPE (the only place entities can be declared); password-protected
+workbooks are recognised. Every failure becomes a WorkbookError with a code and a Chinese message.
+
+.xlsx/.xlsm (and WPS .et saved as OOXML) are read straight from the zip with ElementTree iterparse;
+.xls (OLE2/BIFF) is read with python-calamine.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import re
+import struct
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import unquote
+from xml.etree import ElementTree as ET
+
+from .model import Sheet, SourceCell, column_number
+
+MAX_UNCOMPRESSED = 256 * 2**20  # bytes a workbook may unpack to
+MAX_RATIO = 200  # a member this compressed ...
+RATIO_MIN_SIZE = 10 * 2**20  # ... and at least this big is a bomb
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PROLOG_WINDOW = 2**20  # an XML prolog (declaration, comments) longer than this is refused
+
+_MESSAGES = {
+    "missing": '找不到或无法打开文件 "{name}"。请检查文件路径和读取权限。 (file not found or unreadable{detail})',
+    "empty": '文件 "{name}" 是空文件（0 字节），无法读取。请重新导出或另存为 .xlsx 再检查。 (empty file)',
+    "not_workbook": '文件 "{name}" 不是 Excel 工作簿（.xlsx/.xls）。请用 Excel 或 WPS 打开后另存为 .xlsx 再检查。 (not a workbook{detail})',
+    "encrypted": '文件 "{name}" 已加密（设置了打开密码），无法读取。请去掉密码后另存为 .xlsx 再检查。 (encrypted workbook)',
+    "corrupt": '文件 "{name}" 已损坏或内容不完整，无法读取。请用 Excel 或 WPS 打开（必要时修复）后另存为 .xlsx 再检查。 (corrupt workbook{detail})',
+    "too_large": '文件 "{name}" 解压后过大或压缩比异常，疑似压缩炸弹，已拒绝读取。请确认文件来源，删除无关内容后另存为 .xlsx 再检查。 (workbook too large when unpacked{detail})',
+    "unsafe_xml": '文件 "{name}" 含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再检查。 (unsafe XML{detail})',
+    "same_path": '输出文件 "{name}" 与输入文件相同，为保护原文件已拒绝写入。请换一个输出文件名。 (output would overwrite the input)',
+    "not_xlsx": '文件 "{name}" 不是 .xlsx 格式，无法直接生成修正版。请用 Excel 或 WPS 另存为 .xlsx 后再检查。 (corrected copies need an .xlsx input{detail})',
+    "bad_sheet_name": '核查结果表名 "{name}" 不可用。请换一个不含 []:*?/\\ 且不超过 31 个字符的表名。 (invalid report sheet name{detail})',
+}
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be read or written, with a stable code and a message for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @classmethod
+    def for_file(cls, code: str, path: str | Path, detail: str = "") -> WorkbookError:
+        """The standard message for `code`, naming the file by its basename; detail goes in the gloss."""
+        name = Path(str(path)).name
+        return cls(code, _MESSAGES[code].format(name=name, detail=f": {detail}" if detail else ""))
+
+
+# ---------------------------------------------------------------- format detection and OLE2
+
+
+def detect_format(path: str | Path) -> str:
+    """'xlsx' for a zip package (.xlsx/.xlsm/.et), 'xls' for an OLE2 workbook; decided by the bytes."""
+    path = Path(path)
+    try:
+        if not path.exists():
+            raise WorkbookError.for_file("missing", path)
+        if not path.is_file():
+            raise WorkbookError.for_file("not_workbook", path, "not a regular file")
+        size = path.stat().st_size
+        if size == 0:
+            raise WorkbookError.for_file("empty", path)
+        with path.open("rb") as f:
+            head = f.read(8)
+            if head.startswith(b"PK"):
+                return "xlsx"
+            if head != OLE_MAGIC:
+                raise WorkbookError.for_file("not_workbook", path)
+            names = {name.lower() for name in _ole_stream_names(f, size, path)}
+    except OSError as exc:
+        raise WorkbookError.for_file("missing", path, type(exc).__name__) from None
+    if "encryptedpackage" in names:
+        raise WorkbookError.for_file("encrypted", path)
+    if not names & {"workbook", "book"}:
+        raise WorkbookError.for_file("not_workbook", path, "an OLE2 file without a workbook stream")
+    return "xls"
+
+
+def _ole_stream_names(f, size: int, path: Path) -> set[str]:
+    """The names of all storages and streams in an OLE2 compound file (directory only, no data)."""
+    end_marks = 0xFFFFFFFA
+    f.seek(0)
+    header = f.read(512)
+    if len(header) < 512:
+        raise WorkbookError.for_file("corrupt", path, "truncated OLE2 header")
+    shift = struct.unpack_from("<H", header, 30)[0]
+    if shift not in (9, 12):
+        raise WorkbookError.for_file("corrupt", path, "bad OLE2 sector size")
+    sector = 1 << shift
+    limit = size // sector + 1  # no chain can be longer than the file
+
+    def read_sector(number: int) -> bytes:
+        f.seek((number + 1) * sector)
+        data = f.read(sector)
+        if len(data) < sector:
+            raise WorkbookError.for_file("corrupt", path, "truncated OLE2 file")
+        return data
+
+    fat_count, dir_start = struct.unpack_from("<II", header, 44)
+    difat_next = struct.unpack_from("<I", header, 68)[0]
+    fat_sectors = list(struct.unpack_from("<109I", header, 76))
+    steps = 0
+    while difat_next < end_marks and steps < limit:
+        block = struct.unpack(f"<{sector // 4}I", read_sector(difat_next))
+        fat_sectors.extend(block[:-1])
+        difat_next = block[-1]
+        steps += 1
+    fat: list[int] = []
+    for number in fat_sectors[: min(fat_count, limit)]:
+        if number < end_marks:
+            fat.extend(struct.unpack(f"<{sector // 4}I", read_sector(number)))
+    names: set[str] = set()
+    current, steps = dir_start, 0
+    while current < end_marks and steps < limit:
+        block = read_sector(current)
+        for offset in range(0, sector, 128):
+            length, kind = struct.unpack_from("<HB", block, offset + 64)
+            if kind in (1, 2, 5) and 2 <= length <= 64:
+                names.add(block[offset : offset + length - 2].decode("utf-16-le", "replace"))
+        current = fat[current] if current < len(fat) else end_marks
+        steps += 1
+    return names
+
+
+# ---------------------------------------------------------------- the zip package
+
+
+class Package:
+    """A zip package opened with zip-bomb checks; parts are read within a byte budget.
+
+    Part names are looked up the way Excel does: case-insensitively, '/' or '\\', optionally %-encoded.
+    """
+
+    def __init__(self, path: str | Path, max_bytes: int = MAX_UNCOMPRESSED):
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self.used = 0
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+            self.infos = self.zip.infolist()
+        except (FileNotFoundError, PermissionError) as exc:
+            raise WorkbookError.for_file("missing", self.path, type(exc).__name__) from None
+        except Exception as exc:  # BadZipFile, OSError on a bad seek, ValueError, EOFError, struct.error ...
+            raise WorkbookError.for_file("corrupt", self.path, f"bad zip ({type(exc).__name__})") from None
+        total = sum(info.file_size for info in self.infos)
+        if total > max_bytes:
+            self.close()
+            raise WorkbookError.for_file("too_large", self.path, f"{total} bytes unpacked")
+        for info in self.infos:
+            if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                self.close()
+                raise WorkbookError.for_file("too_large", self.path, f"{info.filename} compressed {info.file_size // max(info.compress_size, 1)}:1")
+        self._names = {}
+        for info in self.infos:
+            self._names.setdefault(self.key(info.filename), info)
+
+    @staticmethod
+    def key(name: str) -> str:
+        return name.replace("\\", "/").lstrip("/").lower()
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        """The member for a part name, or None."""
+        return self._names.get(self.key(name)) or self._names.get(self.key(unquote(name)))
+
+    def read(self, name: str) -> bytes:
+        """A part's bytes, counting against the budget however the headers describe it."""
+        info = self.find(name)
+        if info is None:
+            raise WorkbookError.for_file("corrupt", self.path, f"missing part {name}")
+        chunks = []
+        try:
+            with self.zip.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    self.used += len(chunk)
+                    if self.used > self.max_bytes:
+                        raise WorkbookError.for_file("too_large", self.path, f"more than {self.max_bytes} bytes unpacked")
+                    chunks.append(chunk)
+        except WorkbookError:
+            raise
+        except Exception as exc:  # zlib.error, BadZipFile (CRC), EOFError, NotImplementedError ...
+            raise WorkbookError.for_file("corrupt", self.path, f"cannot unpack {name} ({type(exc).__name__})") from None
+        return b"".join(chunks)
+
+    def read_xml(self, name: str) -> bytes:
+        """A part's bytes after checking that its prolog declares no DOCTYPE and a safe encoding."""
+        data = self.read(name)
+        check_prolog(data, self.path, name)
+        return data
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_ENCODING = re.compile(r"""encoding\s*=\s*["']([^"']*)["']""")
+_SAFE_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
+
+
+def check_prolog(data: bytes, path: Path, part: str) -> None:
+    """Refuse XML whose prolog holds a DOCTYPE (entities, external DTDs) or an unusual encoding.
+
+    Entities can only be declared inside a DOCTYPE, and a DOCTYPE can only stand before the root
+    element, so reading the prolog is enough.
+    """
+    head = data[:PROLOG_WINDOW]
+    if head[:2] in (b"\xff\xfe", b"<\x00"):
+        text = head.decode("utf-16-le", "replace")
+    elif head[:2] in (b"\xfe\xff", b"\x00<"):
+        text = head.decode("utf-16-be", "replace")
+    else:
+        text = head.decode("latin-1")
+    text = text.removeprefix("\ufeff").removeprefix("\u00ef\u00bb\u00bf")
+    i = 0
+    while True:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        if text.startswith("<?", i):
+            close = text.find("?>", i)
+            if close < 0:
+                break
+            match = _ENCODING.search(text, i, close)
+            if match and match.group(1).lower() not in _SAFE_ENCODINGS:
+                raise WorkbookError.for_file("corrupt", path, f"{part} uses encoding {match.group(1)}")
+            i = close + 2
+        elif text.startswith("<!--", i):
+            close = text.find("-->", i + 4)
+            if close < 0:
+                break
+            i = close + 3
+        elif text.startswith("<!", i):
+            raise WorkbookError.for_file("unsafe_xml", path, f"DOCTYPE in {part}")
+        elif text.startswith("<", i):
+            return
+        else:
+            raise WorkbookError.for_file("corrupt", path, f"{part} is not XML")
+    raise WorkbookError.for_file("unsafe_xml" if len(data) > PROLOG_WINDOW else "corrupt", path, f"unfinished XML prolog in {part}")
+
+
+# ---------------------------------------------------------------- OOXML structure
+
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def local(tag: str) -> str:
+    """'{ns}sheet' -> 'sheet'."""
+    return tag.rpartition("}")[2]
+
+
+def rels_part(part: str) -> str:
+    """'xl/workbook.xml' -> 'xl/_rels/workbook.xml.rels'."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def resolve(source_part: str, target: str) -> str:
+    """A relationship target as a part name, relative to the part that owns the relationship."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+def read_rels(pkg: Package, source_part: str) -> dict[str, tuple[str, str]]:
+    """{rId: (type, target part)} for a part ('' for the package); internal targets only."""
+    name = rels_part(source_part) if source_part else "_rels/.rels"
+    if pkg.find(name) is None:
+        return {}
+    rels = {}
+    for el in ET.fromstring(pkg.read_xml(name)):
+        if local(el.tag) == "Relationship" and el.get("TargetMode") != "External":
+            rels[el.get("Id", "")] = (el.get("Type", ""), resolve(source_part, el.get("Target", "")))
+    return rels
+
+
+def workbook_part(pkg: Package) -> str:
+    """The main workbook part's name (normally xl/workbook.xml)."""
+    for kind, target in read_rels(pkg, "").values():
+        if kind.endswith("/officeDocument") and pkg.find(target) is not None:
+            return target
+    if pkg.find("xl/workbook.xml") is not None:
+        return "xl/workbook.xml"
+    detail = "an .xlsb binary workbook, save it as .xlsx" if pkg.find("xl/workbook.bin") else "no xl/workbook.xml"
+    raise WorkbookError.for_file("corrupt", pkg.path, detail)
+
+
+def sheet_entries(pkg: Package, wb_part: str) -> list[dict]:
+    """Every sheet listed in workbook.xml, in order: name, state, rid, kind ('worksheet', 'chartsheet' ...), part."""
+    rels = read_rels(pkg, wb_part)
+    entries = []
+    for el in ET.fromstring(pkg.read_xml(wb_part)).iter():
+        if local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if local(k) == "id"), "")
+        kind, part = rels.get(rid, ("", ""))
+        entries.append({"name": el.get("name", ""), "state": el.get("state", "visible"), "rid": rid,
+                        "sheet_id": el.get("sheetId", ""), "kind": kind.rpartition("/")[2], "part": part})
+    return entries
+
+
+BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+    12: "# ?/?", 13: "# ??/??", 14: "yyyy/m/d", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "yyyy/m/d h:mm", 37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss",
+    46: "[h]:mm:ss", 47: "mm:ss.0", 48: "##0.0E+0", 49: "@",
+}
+
+
+def cell_formats(pkg: Package, styles: str | None) -> list[str]:
+    """The number format code of each cellXfs entry (index = the cell's s attribute)."""
+    if not styles or pkg.find(styles) is None:
+        return ["General"]
+    root = ET.fromstring(pkg.read_xml(styles))
+    custom, formats = {}, []
+    for section in root:
+        if local(section.tag) == "numFmts":
+            for fmt in section:
+                custom[fmt.get("numFmtId")] = fmt.get("formatCode", "General")
+        elif local(section.tag) == "cellXfs":
+            for xf in section:
+                fid = xf.get("numFmtId", "0")
+                code = custom.get(fid) or (BUILTIN_FORMATS.get(int(fid), "General") if fid.isdigit() else "General")
+                formats.append(code)
+    return formats or ["General"]
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """OOXML's _xHHHH_ escapes (control characters) back to characters."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def rich_text(el: ET.Element) -> str:
+    """The text of an <si> or <is>: its <t>, or its runs' <t> concatenated; phonetic runs left out."""
+    parts = []
+    for child in el:
+        name = local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child if local(t.tag) == "t")
+    return unescape("".join(parts))
+
+
+def shared_strings(pkg: Package, part: str | None) -> list[str]:
+    if not part or pkg.find(part) is None:
+        return []
+    strings = []
+    for _, el in ET.iterparse(io.BytesIO(pkg.read_xml(part))):
+        if local(el.tag) == "si":
+            strings.append(rich_text(el))
+            el.clear()
+    return strings
+
+
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    """'A1:F1' -> (1, 1, 1, 6); 'B2' -> (2, 2, 2, 2); None if not a range."""
+    ends = []
+    for piece in ref.split(":")[:2]:
+        match = _REF.match(piece.strip())
+        if not match:
+            return None
+        ends.append((int(match.group(2)), column_number(match.group(1))))
+    (r1, c1), (r2, c2) = ends[0], ends[-1]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+MAIN_NAMESPACES = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}", "{http://purl.oclc.org/ooxml/spreadsheetml/main}", "")
+_ROW_TAGS = {ns + "row" for ns in MAIN_NAMESPACES}
+_MERGE_TAGS = {ns + "mergeCell" for ns in MAIN_NAMESPACES}
+
+
+def read_worksheet(data: bytes, strings: list[str], formats: list[str]) -> tuple[dict, list]:
+    """Cells {(row, col): SourceCell} and merged ranges of one worksheet part."""
+    cells: dict[tuple[int, int], SourceCell] = {}
+    merged = []
+    columns: dict[str, int] = {}
+    last_row = 0
+    tags: dict[str, str] = {}
+    for _, el in ET.iterparse(io.BytesIO(data)):
+        tag = el.tag
+        if tag in _ROW_TAGS:
+            if not tags:
+                ns = tag[:-3]
+                tags = {name: ns + name for name in ("c", "v", "f", "is")}
+            r = el.get("r")
+            last_row = int(r) if r else last_row + 1
+            col = 0
+            for c in el:
+                if c.tag != tags["c"]:
+                    continue
+                ref = c.get("r")
+                row = last_row
+                if ref:
+                    match = _REF.match(ref)
+                    letters = match.group(1)
+                    col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
+                    row = int(match.group(2))
+                else:
+                    col += 1
+                cell = _cell(c, tags, strings, formats)
+                if cell is not None:
+                    cells[(row, col)] = cell
+            el.clear()
+        elif tag in _MERGE_TAGS:
+            rng = parse_range(el.get("ref", ""))
+            if rng:
+                merged.append(rng)
+    return cells, merged
+
+
+def _cell(c: ET.Element, tags: dict[str, str], strings: list[str], formats: list[str]) -> SourceCell | None:
+    """One <c> element as a SourceCell, or None when it holds nothing."""
+    v_el = f_el = is_el = None
+    for child in c:
+        if child.tag == tags["v"]:
+            v_el = child
+        elif child.tag == tags["f"]:
+            f_el = child
+        elif child.tag == tags["is"]:
+            is_el = child
+    if v_el is None and f_el is None and is_el is None:
+        return None
+    v = v_el.text if v_el is not None else None
+    formula = (f_el.text or "") if f_el is not None else None
+    kind = c.get("t", "n")
+    value: str | Decimal | bool | None = None
+    error = None
+    if kind == "s":
+        value = strings[int(v)] if v is not None and v.strip() else None
+    elif kind in ("str", "d"):
+        value = unescape(v or "") if v_el is not None else None
+    elif kind == "inlineStr":
+        value = rich_text(is_el) if is_el is not None else unescape(v or "")
+    elif kind == "b":
+        value = (v or "").strip() in ("1", "true") if v else None
+    elif kind == "e":
+        error = (v or "").strip() or None
+    elif v is not None and v.strip():
+        value = Decimal(v)
+        if not value.is_finite():
+            raise InvalidOperation(v)
+    if formula is None and error is None and (value is None or value == ""):
+        return None
+    s = c.get("s")
+    index = int(s) if s else 0
+    fmt = formats[index] if index < len(formats) else "General"
+    return SourceCell(value=value, formula=formula, error=error, number_format=fmt)
+
+
+def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
+    with Package(path, max_bytes) as pkg:
+        part = "the workbook"
+        try:
+            wb_part = workbook_part(pkg)
+            entries = sheet_entries(pkg, wb_part)
+            rels = read_rels(pkg, wb_part)
+            by_kind = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
+            strings = shared_strings(pkg, by_kind.get("sharedStrings"))
+            formats = cell_formats(pkg, by_kind.get("styles"))
+            sheets = []
+            for entry in entries:
+                if entry["kind"] != "worksheet":
+                    continue
+                part = entry["part"]
+                cells, merged = read_worksheet(pkg.read_xml(part), strings, formats)
+                sheets.append(Sheet(name=entry["name"], cells=cells, merged=merged, hidden=entry["state"] in ("hidden", "veryHidden")))
+            return sheets
+        except WorkbookError:
+            raise
+        except ET.ParseError as exc:
+            raise WorkbookError.for_file("corrupt", path, f"bad XML in {part} ({exc})") from None
+        except (ValueError, IndexError, AttributeError, InvalidOperation, TypeError) as exc:
+            raise WorkbookError.for_file("corrupt", path, f"bad value in {part} ({type(exc).__name__})") from None
+
+
+# ---------------------------------------------------------------- .xls through calamine
+
+
+def _xls_value(value) -> str | Decimal | bool | None:
+    """A calamine value as a SourceCell value: exact Decimals, ISO text for dates, None for empty."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value) if value is not None else None  # timedelta
+
+
+def _read_xls(path: Path) -> list[Sheet]:
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for index, meta in enumerate(book.sheets_metadata):
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_index(index)
+            cells = {}
+            for r, row in enumerate(sheet.to_python(skip_empty_area=False), 1):
+                for c, raw in enumerate(row, 1):
+                    value = _xls_value(raw)
+                    if value is not None:
+                        cells[(r, c)] = SourceCell(value=value)
+            merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
+            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+            sheets.append(Sheet(name=meta.name, cells=cells, merged=merged, hidden=hidden))
+        book.close()
+        return sheets
+    except calamine.PasswordError:
+        raise WorkbookError.for_file("encrypted", path) from None
+    except Exception as exc:  # calamine raises its own errors and sometimes plain ones for broken files
+        raise WorkbookError.for_file("corrupt", path, f"{type(exc).__name__}: {exc}"[:200]) from None
+
+
+def read_sheets(path: str | Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[Sheet]:
+    """Every worksheet in workbook order (chartsheets skipped) with name, hidden flag, merged ranges, cells.
+
+    .xls limits (python-calamine): no formulas, number formats are 'General', error cells read as empty.
+    """
+    path = Path(path)
+    kind = detect_format(path)
+    if kind == "xls":
+        if path.stat().st_size > max_bytes:
+            raise WorkbookError.for_file("too_large", path, f"{path.stat().st_size} bytes")
+        return _read_xls(path)
+    return _read_xlsx(path, max_bytes)

@@ -1,0 +1,55 @@
+"""Find every form in every sheet of a workbook by its labels, and read it into a Form.
+
+A form is anchored on its 预算执行情况 label. Its rows run from its title ('…自评表', searched upward
+from the anchor) to the row before the next form's title, so forms may start in any row or column
+and several may be stacked in one sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Form, Sheet
+from ..package import read_sheets
+from .department import GOAL, read_department
+from .grid import Grid
+from .hubei import read_project
+
+REPORT_SHEET = "核查结果"
+TITLE_SEARCH_ROWS = 12
+
+
+def is_budget_anchor(label: str) -> bool:
+    return label.startswith("预算执行情况")
+
+
+def find_forms(sheet: Sheet) -> list[Form]:
+    """Every form in one sheet, top to bottom."""
+    grid = Grid(sheet)
+    anchors = grid.find(is_budget_anchor, sorted(grid.rows))
+    starts = []
+    previous_anchor_row = 0
+    for row, _ in anchors:
+        lowest = max(previous_anchor_row + 1, row - TITLE_SEARCH_ROWS)
+        titles = grid.find(lambda l: l.endswith("自评表"), range(lowest, row))
+        starts.append(titles[-1][0] if titles else lowest)
+        previous_anchor_row = row
+    forms = []
+    for i, anchor in enumerate(anchors):
+        end = starts[i + 1] - 1 if i + 1 < len(anchors) else grid.max_row
+        body = range(anchor[0], end + 1)
+        if grid.find(GOAL.match, body):
+            forms.append(read_department(grid, starts[i], anchor, end))
+        else:
+            forms.append(read_project(grid, starts[i], anchor, end))
+    return forms
+
+
+def read_forms(path: str | Path) -> list[Form]:
+    """All forms of a workbook, in sheet order. The discrepancy sheet of an earlier run is skipped."""
+    forms = []
+    for sheet in read_sheets(path):
+        if sheet.name == REPORT_SHEET:
+            continue
+        forms.extend(find_forms(sheet))
+    return forms

@@ -1,0 +1,564 @@
+"""Render form data as workbooks that look like the published forms (xlsxwriter).
+
+The data has the shape of ``sample_workbooks/seed_forms.json``: ``{"department": {...}, "projects": [...]}``,
+every number as the published string ('13247', '95.21%', '19.04'). `render_workbook` lays each form out
+in the 7-column grid of the published forms (merged cells, borders, wrapped text, widths, heights) and
+returns where every number went, so that tests can find a value (or a planted mistake) by a stable key:
+
+    '<project name>|budget.budget' | '|budget.spent' | '|budget.rate' | '|budget.score' | '|goal.score'
+    '<project name>|indicator.<i>.target' | '.actual' | '.score'          (i: index in the form's indicators)
+    '<project name>|total'                          (the header text cell, or the number's own cell)
+    '部门整体|basic_spending' | '|project_spending' | '|budget.*' | '|total' | '|transfer'
+    '部门整体|goal.<n>.weight'                        (the '年度目标n（w分）：…' text cell)
+    '部门整体|goal.<n>.indicator.<i>.target' | '.actual' | '.score'
+
+Each value is 'Sheet!A1' (split at the last '!'). Only non-empty cells are listed.
+
+`Layout` varies how the same data is stored, the way hand-made workbooks differ: one sheet per form or
+all stacked in one sheet, forms starting anywhere, numbers typed as text, rates as percent / fraction /
+points / text, label spellings with line breaks and full-width brackets, formulas with cached values,
+the header total in its own cell.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from math import ceil
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+__all__ = ["Layout", "render_workbook", "sheet_name", "DEPARTMENT_KEY", "DEPARTMENT_SHEET", "STACKED_SHEET",
+           "CREATED"]
+
+DEPARTMENT_KEY = "部门整体"
+DEPARTMENT_SHEET = "部门整体绩效自评表"
+STACKED_SHEET = "自评表"
+CREATED = _dt.datetime(2022, 1, 14, 9, 0, 0)  # fixed creation date: re-rendering gives identical bytes
+
+RATE_FORMATS = ("percent", "fraction", "points", "text")
+BLANK_FIELD = "\u3000\u3000\u3000\u3000"  # what an empty header field shows (templates)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the forms are laid out and how their values are stored."""
+
+    sheets: str = "per_form"  # 'per_form': department sheet first, one sheet per project; 'stacked': one sheet
+    row_offset: int = 0  # each form (the first, when stacked) starts this many rows down
+    col_offset: int = 0  # ... and this many columns right
+    numbers_as_text: bool = False  # budget/spent/rate/score/total and indicator values as text ('19.04 ')
+    rate_format: str = "percent"  # percent: 0.9521 '0.00%'; fraction: 0.9521 General; points: 95.21; text: '95.21%'
+    label_variants: bool = False  # '一级指\n标', '执行率（B/A）', '项目年度\n绩效指标\n(60分)' ...
+    formulas: bool = False  # rate =D/C, score =MIN(20,20*rate), own-cell totals as sums, with cached values
+    total_in_own_cell: bool = False  # header '自评得分:' label and the number in the next cell
+    projects_only: bool = False
+    department_only: bool = False
+
+    def __post_init__(self):
+        if self.sheets not in ("per_form", "stacked"):
+            raise ValueError(f"Layout.sheets must be 'per_form' or 'stacked', not {self.sheets!r}")
+        if self.rate_format not in RATE_FORMATS:
+            raise ValueError(f"Layout.rate_format must be one of {RATE_FORMATS}, not {self.rate_format!r}")
+        if self.projects_only and self.department_only:
+            raise ValueError("Layout: projects_only and department_only exclude each other")
+        if self.row_offset < 0 or self.col_offset < 0:
+            raise ValueError("Layout: offsets must be >= 0")
+
+
+# Labels as rendered by default, and as hand-made forms also spell them (label_variants=True).
+_VARIANTS = {
+    "项目名称": "项 目 名 称",
+    "主管部门": "主管\n部门",
+    "项目实施单位": "项目实施\n单位",
+    "预算执行情况 (万元) (20分)": "预算执行情况（万元）\n（20分）",
+    "预算执行情况（万元）（20分）": "预算执行情况\n(万元)\n(20分)",
+    "预算数 (A)": "预算数\n（A）",
+    "执行数 (B)": "执行数（B）",
+    "执行数（B）": "执行数\n(B)",
+    "执行率 (B/A)": "执行率（B/A）",
+    "得分 (20分*执行率)": "得分\n（20分*执行率）",
+    "得分（20分*执行率）": "得分\n(20分*执行率)",
+    "年度财政资金总额": "年度财政资金 总额",
+    "部门整体支出总额": "部门整体支出 总额",
+    "项目绩效总目标 (20分)": "项目绩效\n总目标\n（20分）",
+    "年初设定目标": "年初设定\n目标",
+    "全年实际完成情况": "全年实际\n完成情况",
+    "项目年度绩效指标 (60分)": "项目年度\n绩效指标\n(60分)",
+    "年度绩效指标": "年度\n绩效\n指标",
+    "一级指标": "一级指\n标",
+    "二级指标": "二级\n指标",
+    "指标名称": "指 标 名 称",
+    "年初目标值": "年初\n目标值",
+    "年初指标值": "年初\n指标值",
+    "实际完成值": "实际\n完成值",
+    "得分": "得 分",
+    "产出指标": "产出指\n标",
+    "效益指标": "效益指\n标",
+    "偏差大或目标未完成原因分析": "偏差大或\n目标未完成\n原因分析",
+    "改进措施及结果应用方案": "改进措施及\n结果应用方案",
+    "单位名称": "单位\n名称",
+    "基本支出总额": "基本支出\n总额",
+    "项目支出总额": "项目支出\n总额",
+    "自评得分:": "自评得分：",
+    "总分：": "总 分:",
+}
+
+# Column widths (in characters) of the 7-column grid A..G.
+_WIDTHS = (13, 10, 13, 34, 14, 14, 10)
+_LINE_PT = 13.5  # height of one line of 10-point text
+_FONT = "宋体"
+
+_FORBIDDEN_IN_SHEET = re.compile(r"[\[\]:*?/\\]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_PERCENT = re.compile(r"^[+-]?\d+(\.\d+)?%$")
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """An Excel-safe sheet name for `name`: forbidden characters replaced, at most 31 characters,
+    unique (case-insensitively) among `used`, which it is added to."""
+    base = _FORBIDDEN_IN_SHEET.sub("_", name).strip("'") or "Sheet"
+    base = base[:31]
+    candidate, k = base, 2
+    while candidate.lower() in used:
+        suffix = f"~{k}"
+        candidate, k = base[: 31 - len(suffix)] + suffix, k + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _plain_format(text: str) -> str:
+    """Keep the published look of a number: '27031.20' keeps two decimals, '19.7' shows as typed."""
+    d = _decimals(text)
+    return "0." + "0" * d if d and text.endswith("0") else "General"
+
+
+def _percent_format(text: str) -> str:
+    d = _decimals(text.rstrip("%"))
+    return "0." + "0" * d + "%" if d else "0%"
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width_chars: float) -> int:
+    per_line = max(1, int(width_chars) - 1)
+    return sum(max(1, ceil(_display_width(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _dec(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+class _Styles:
+    """xlsxwriter formats, created once per workbook and keyed by their properties."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.cache: dict[tuple, object] = {}
+
+    def get(self, kind: str, num_format: str = "General"):
+        key = (kind, num_format)
+        if key not in self.cache:
+            props = {"font_name": _FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
+            if kind == "title":
+                props.update(bold=True, font_size=16, align="center")
+            elif kind == "header":
+                props.update(align="left")
+            elif kind == "header_right":
+                props.update(align="right")
+            elif kind == "note":
+                props.update(align="left")
+            else:
+                props.update(border=1, align="left" if kind == "text" else "center")
+                if kind == "label":
+                    props.update(bold=True)
+            if num_format != "General":
+                props["num_format"] = num_format
+            self.cache[key] = self.workbook.add_format(props)
+        return self.cache[key]
+
+
+class _SheetWriter:
+    """Writes into one worksheet, relative to a column offset; remembers the height rows need."""
+
+    def __init__(self, worksheet, name: str, styles: _Styles, layout: Layout):
+        self.ws = worksheet
+        self.name = name
+        self.styles = styles
+        self.layout = layout
+        self.c0 = layout.col_offset
+        self.heights: dict[int, float] = {}
+        for i, width in enumerate(_WIDTHS):
+            worksheet.set_column(self.c0 + i, self.c0 + i, width)
+        worksheet.set_paper(9)  # A4
+        worksheet.fit_to_pages(1, 0)
+        worksheet.center_horizontally()
+
+    # -- addresses and labels ------------------------------------------------------------------
+    def ref(self, row: int, col: int) -> str:
+        return f"{self.name}!{xl_rowcol_to_cell(row, self.c0 + col)}"
+
+    def a1(self, row: int, col: int) -> str:
+        return xl_rowcol_to_cell(row, self.c0 + col)
+
+    def label(self, text: str) -> str:
+        return _VARIANTS.get(text, text) if self.layout.label_variants else text
+
+    def need_height(self, row: int, row2: int, col: int, col2: int, text: str, line_pt: float = _LINE_PT):
+        width = sum(_WIDTHS[col : col2 + 1])
+        total = _lines(text, width) * line_pt + 6
+        per_row = total / (row2 - row + 1)
+        for r in range(row, row2 + 1):
+            self.heights[r] = max(self.heights.get(r, 18.0), per_row)
+
+    def finish(self):
+        for row, height in self.heights.items():
+            self.ws.set_row(row, round(height, 2))
+
+    # -- cells ---------------------------------------------------------------------------------
+    def _span(self, row, col, row2, col2, fmt):
+        """Merge the range (when more than one cell) and return the top-left cell's absolute position."""
+        row2 = row if row2 is None else row2
+        col2 = col if col2 is None else col2
+        if (row, col) != (row2, col2):
+            self.ws.merge_range(row, self.c0 + col, row2, self.c0 + col2, "", fmt)
+        return row, self.c0 + col, row2, col2
+
+    def text(self, row, col, value, kind="text", *, row2=None, col2=None, line_pt=_LINE_PT):
+        fmt = self.styles.get(kind)
+        r, c, row2, col2 = self._span(row, col, row2, col2, fmt)
+        value = "" if value is None else str(value)
+        if value:
+            self.ws.write_string(r, c, value, fmt)  # write_string: text stays text, even '=…'
+            self.need_height(row, row2, col, col2, value, line_pt)
+        else:
+            self.ws.write_blank(r, c, None, fmt)
+
+    def number(self, row, col, value: str, *, kind="number", row2=None, col2=None, trailing_space=False):
+        """A number cell written from its published string: a number with the published look, or text.
+
+        kind: 'number' (amounts, scores), 'rate' (执行率, per Layout.rate_format), 'value' (an indicator's
+        target/actual: a number where Excel would make one of what was typed, else text).
+        """
+        value = "" if value is None else str(value).strip()
+        as_text = self.layout.numbers_as_text or (kind == "rate" and self.layout.rate_format == "text")
+        fmt_kind = "center"
+        r, c, row2, col2 = self._span(row, col, row2, col2, self.styles.get(fmt_kind))
+        if not value:
+            self.ws.write_blank(r, c, None, self.styles.get(fmt_kind))
+            return
+        if as_text:
+            self.ws.write_string(r, c, value + (" " if trailing_space else ""), self.styles.get(fmt_kind))
+            self.need_height(row, row2, col, col2, value)
+            return
+        if _PERCENT.match(value):
+            fraction = Decimal(value[:-1]) / 100
+            if kind == "rate" and self.layout.rate_format == "fraction":
+                self.ws.write_number(r, c, float(fraction), self.styles.get(fmt_kind))
+            elif kind == "rate" and self.layout.rate_format == "points":
+                points = value[:-1]
+                self.ws.write_number(r, c, float(Decimal(points)), self.styles.get(fmt_kind, _plain_format(points)))
+            else:
+                self.ws.write_number(r, c, float(fraction), self.styles.get(fmt_kind, _percent_format(value)))
+        elif _PLAIN_NUMBER.match(value):
+            self.ws.write_number(r, c, float(Decimal(value)), self.styles.get(fmt_kind, _plain_format(value)))
+        else:
+            self.ws.write_string(r, c, value, self.styles.get(fmt_kind))
+            self.need_height(row, row2, col, col2, value)
+
+    def formula(self, row, col, formula: str, cached: float, num_format: str, *, row2=None, col2=None):
+        fmt = self.styles.get("center", num_format)
+        r, c, _, _ = self._span(row, col, row2, col2, fmt)
+        self.ws.write_formula(r, c, formula, fmt, cached)
+
+
+class _FormRenderer:
+    """Lays out one form at a given row of a sheet and records where its numbers went."""
+
+    def __init__(self, sheet: _SheetWriter, key: str, cells: dict[str, str]):
+        self.s = sheet
+        self.key = key
+        self.cells = cells
+        self.layout = sheet.layout
+
+    def put(self, field: str, row: int, col: int):
+        self.cells[f"{self.key}|{field}"] = self.s.ref(row, col)
+
+    # -- shared blocks ---------------------------------------------------------------------------
+    def budget_block(self, row: int, budget: dict, label: str, heads: tuple[str, str, str, str]) -> tuple[int, int]:
+        """Two rows: the headers and the one budget line. Returns (next row, the row of the numbers)."""
+        s = self.s
+        s.text(row, 0, s.label(label), "label", row2=row + 1)
+        s.text(row, 1, "", "label")
+        for col, head in zip((2, 3, 4), heads[:3]):
+            s.text(row, col, s.label(head), "label")
+        s.text(row, 5, s.label(heads[3]), "label", col2=6)
+        r = row + 1
+        s.text(r, 1, s.label(budget.get("item", "")), "center")
+        s.number(r, 2, budget.get("budget", ""))
+        s.number(r, 3, budget.get("spent", ""))
+        a, b = _dec(budget.get("budget", "")), _dec(budget.get("spent", ""))
+        if self.layout.formulas and a and b is not None:
+            rate = float(b) / float(a)
+            if self.layout.rate_format == "points":
+                s.formula(r, 4, f"={s.a1(r, 3)}/{s.a1(r, 2)}*100", rate * 100, "0.00")
+                score_formula = f"=MIN(20,20*{s.a1(r, 4)}/100)"
+            else:
+                s.formula(r, 4, f"={s.a1(r, 3)}/{s.a1(r, 2)}", rate,
+                          "General" if self.layout.rate_format == "fraction" else "0.00%")
+                score_formula = f"=MIN(20,20*{s.a1(r, 4)})"
+            self.score_value = min(20.0, 20 * rate)
+            s.formula(r, 5, score_formula, self.score_value, "0.00", col2=6)
+        else:
+            s.number(r, 4, budget.get("rate", ""), kind="rate")
+            s.number(r, 5, budget.get("score", ""), col2=6, trailing_space=True)
+            self.score_value = float(_dec(budget.get("score", "")) or 0)
+        for field, col in (("budget", 2), ("spent", 3), ("rate", 4), ("score", 5)):
+            if budget.get(field, "") or (self.layout.formulas and field in ("rate", "score") and a and b is not None):
+                self.put(f"budget.{field}", r, col)
+        return row + 2, r
+
+    def indicator_rows(self, row: int, indicators: list[dict], prefix: str) -> int:
+        """The indicator rows, 一级/二级 merged over their groups. Returns the next row."""
+        s = self.s
+        for col, level in ((1, "level1"), (2, "level2")):
+            start = 0
+            for i in range(1, len(indicators) + 1):
+                same = i < len(indicators) and indicators[i][level] == indicators[start][level]
+                if col == 2 and same:  # a 二级 group never spans two 一级 groups
+                    same = indicators[i]["level1"] == indicators[start]["level1"]
+                if not same:
+                    s.text(row + start, col, s.label(indicators[start][level]), "center", row2=row + i - 1)
+                    start = i
+        for i, ind in enumerate(indicators):
+            r = row + i
+            s.text(r, 3, ind.get("name", ""), "text")
+            for col, field in ((4, "target"), (5, "actual"), (6, "score")):
+                value = ind.get(field, "")
+                s.number(r, col, value, kind="number" if field == "score" else "value")
+                if value:
+                    self.put(f"{prefix}{i}.{field}", r, col)
+        return row + len(indicators)
+
+    def total_header(self, row: int, left_text: str, label: str, total: str, own_cell_text: str, cols: tuple):
+        """The header line holding the total: inside text (as published) or label + number cell."""
+        s = self.s
+        first, last = cols
+        if self.layout.total_in_own_cell:
+            s.text(row, first, left_text, "header", col2=last - 2 if last - 2 > first else None)
+            s.text(row, last - 1, s.label(label), "header_right")
+            if self.layout.formulas and self.total_formula:
+                formula, cached = self.total_formula
+                s.formula(row, last, formula, cached, "0.00")
+            else:
+                s.number(row, last, total)
+            self.put("total", row, last)
+        else:
+            s.text(row, first, own_cell_text, "header", col2=last)
+            if total:
+                self.put("total", row, first)
+
+
+class _ProjectForm(_FormRenderer):
+    def render(self, row: int, p: dict) -> int:
+        s = self.s
+        s.text(row, 0, p.get("title", ""), "title", col2=6, line_pt=22)
+        header_row = row + 1
+        r = row + 2
+        s.text(r, 0, s.label("项目名称"), "label", col2=1)
+        s.text(r, 2, p.get("name", ""), "text", col2=6)
+        r += 1
+        s.text(r, 0, s.label("主管部门"), "label", col2=1)
+        s.text(r, 2, p.get("department", ""), "center", col2=3)
+        s.text(r, 4, s.label("项目实施单位"), "label")
+        s.text(r, 5, p.get("implementer", ""), "text", col2=6)
+        r, budget_row = self.budget_block(r + 1, p.get("budget", {}), "预算执行情况 (万元) (20分)",
+                                          ("预算数 (A)", "执行数 (B)", "执行率 (B/A)", "得分 (20分*执行率)"))
+        goal = p.get("goal", {})
+        s.text(r, 0, s.label("项目绩效总目标 (20分)"), "label", row2=r + 1)
+        s.text(r, 1, s.label("年初设定目标"), "label", col2=3)
+        s.text(r, 4, s.label("全年实际完成情况"), "label", col2=5)
+        s.text(r, 6, s.label("得分"), "label")
+        s.text(r + 1, 1, goal.get("target", ""), "text", col2=3)
+        s.text(r + 1, 4, goal.get("actual", ""), "text", col2=5)
+        s.number(r + 1, 6, goal.get("score", ""))
+        if goal.get("score", ""):
+            self.put("goal.score", r + 1, 6)
+        goal_row = r + 1
+        r += 2
+        indicators = p.get("indicators", [])
+        s.text(r, 0, s.label("项目年度绩效指标 (60分)"), "label", row2=r + len(indicators))
+        for col, head in enumerate(("一级指标", "二级指标", "指标名称", "年初目标值", "实际完成值", "得分"), start=1):
+            s.text(r, col, s.label(head), "label")
+        first = r + 1
+        r = self.indicator_rows(first, indicators, "indicator.")
+        for label, field in (("偏差大或目标未完成原因分析", "deviation"), ("改进措施及结果应用方案", "improvement")):
+            s.text(r, 0, s.label(label), "label", col2=1)
+            s.text(r, 2, p.get(field, ""), "text", col2=6)
+            r += 1
+        for note in p.get("notes", []):
+            s.text(r, 0, note, "note", col2=6)
+            r += 1
+
+        total = p.get("total", "")
+        cached = self.score_value + float(_dec(goal.get("score", "")) or 0) + sum(
+            float(_dec(i.get("score", "")) or 0) for i in indicators)
+        self.total_formula = (
+            f"={s.a1(budget_row, 5)}+{s.a1(goal_row, 6)}+SUM({s.a1(first, 6)}:{s.a1(first + len(indicators) - 1, 6)})",
+            cached) if indicators else None
+        colon = "：" if self.layout.label_variants else ": "
+        unit, date = p.get("unit", "") or BLANK_FIELD, p.get("date", "") or BLANK_FIELD
+        left = f"单位名称(盖章){colon}{unit}   填报日期{colon}{date}"
+        if self.layout.label_variants:
+            left = left.replace("(盖章)", "（盖章）").replace("   ", "\u3000\u3000")
+        shown_total = total or BLANK_FIELD
+        self.total_header(header_row, left, "自评得分:", total,
+                          f"{left}{'　　' if self.layout.label_variants else '   '}自评得分{colon}{shown_total}分", (0, 6))
+        return r
+
+
+class _DepartmentForm(_FormRenderer):
+    def render(self, row: int, d: dict) -> int:
+        s = self.s
+        s.text(row, 0, d.get("title", ""), "title", col2=6, line_pt=22)
+        header_row = row + 1
+        r = row + 2
+        s.text(r, 0, s.label("单位名称"), "label")
+        s.text(r, 1, d.get("unit_full", ""), "text", col2=6)
+        r += 1
+        s.text(r, 0, s.label("基本支出总额"), "label")
+        # kept as published: the amount and '万元' typed into one text cell
+        basic, projects = d.get("basic_spending", ""), d.get("project_spending", "")
+        s.text(r, 1, f"{basic}万元" if basic else "", "center", col2=2)
+        s.text(r, 3, s.label("项目支出总额"), "label")
+        s.text(r, 4, f"{projects}万元" if projects else "", "center", col2=6)
+        if basic:
+            self.put("basic_spending", r, 1)
+        if projects:
+            self.put("project_spending", r, 4)
+        r, budget_row = self.budget_block(r + 1, d.get("budget", {}), "预算执行情况（万元）（20分）",
+                                          ("预算数 (A)", "执行数（B）", "执行率 (B/A)", "得分（20分*执行率）"))
+        score_ranges = []
+        weights = Decimal(0)
+        indicator_sum = 0.0
+        for goal in d.get("goals", []):
+            n = goal.get("number", "")
+            weight = goal.get("weight", "")
+            weights += _dec(weight) or 0
+            s.text(r, 0, f"年度目标{n}（{weight or '　　'}分）：{goal.get('text', '')}", "text", col2=6)
+            if weight:
+                self.put(f"goal.{n}.weight", r, 0)
+            r += 1
+            indicators = goal.get("indicators", [])
+            s.text(r, 0, s.label("年度绩效指标"), "label", row2=r + len(indicators))
+            for col, head in enumerate(("一级指标", "二级指标", "指标名称", "年初指标值", "实际完成值", "得分"), start=1):
+                s.text(r, col, s.label(head), "label")
+            first = r + 1
+            r = self.indicator_rows(first, indicators, f"goal.{n}.indicator.")
+            if indicators:
+                score_ranges.append(f"{s.a1(first, 6)}:{s.a1(r - 1, 6)}")
+            indicator_sum += sum(float(_dec(i.get("score", "")) or 0) for i in indicators)
+        for label, field in (("偏差大或目标未完成原因分析", "deviation"), ("改进措施及结果应用方案", "improvement")):
+            s.text(r, 0, s.label(label), "label", col2=1)
+            s.text(r, 2, d.get(field, ""), "text", col2=6)
+            r += 1
+        notes = d.get("notes", [])
+        if notes:
+            s.text(r, 0, "备注：", "note", col2=6)
+            r += 1
+            for note in notes:
+                s.text(r, 0, note, "note", col2=6)
+                r += 1
+        if d.get("transfer_note"):
+            s.text(r, 0, f"备注：{d['transfer_note']}", "note", col2=6)
+            self.put("transfer", r, 0)
+            r += 1
+
+        total = d.get("total", "")
+        self.total_formula = (
+            f"={s.a1(budget_row, 5)}+{weights}+SUM({','.join(score_ranges)})",
+            self.score_value + float(weights) + indicator_sum) if score_ranges else None
+        unit, date = d.get("unit", "") or BLANK_FIELD, d.get("date", "") or BLANK_FIELD
+        if self.layout.label_variants:
+            s.text(header_row, 0, f"单位名称(盖章): {unit}", "header", col2=2)
+            s.text(header_row, 3, f"填报日期: {date}", "header", col2=4)
+        else:
+            s.text(header_row, 0, f"单位名称（盖章）：{unit}", "header", col2=2)
+            s.text(header_row, 3, f"填报日期：{date}", "header", col2=4)
+        self.total_header(header_row, None, "总分：", total, f"{s.label('总分：')}{total or BLANK_FIELD}分", (5, 6))
+        return r
+
+    def total_header(self, row, left_text, label, total, own_cell_text, cols):
+        # The department header has its own cells left of the total; only the total's cells are written here.
+        s = self.s
+        if self.layout.total_in_own_cell:
+            s.text(row, 5, s.label(label), "header_right")
+            if self.layout.formulas and self.total_formula:
+                s.formula(row, 6, *self.total_formula, "0.00")
+            else:
+                s.number(row, 6, total)
+            self.put("total", row, 6)
+        else:
+            s.text(row, 5, own_cell_text, "header", col2=6)
+            if total:
+                self.put("total", row, 5)
+
+
+def _project_key(p: dict) -> str:
+    return p.get("name") or p.get("sheet") or "项目"
+
+
+def render_workbook(data: dict, path, *, layout: Layout = Layout()) -> dict[str, str]:
+    """Write the department form and the project forms of `data` to `path` (a file name or a binary
+    file object) as an .xlsx workbook laid out per `layout`. Returns {key: 'Sheet!A1'} for every
+    non-empty number cell (see the module docstring for the keys)."""
+    department = None if layout.projects_only else data.get("department")
+    projects = [] if layout.department_only else list(data.get("projects", []))
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    if not isinstance(path, (str, bytes)) and not hasattr(path, "__fspath__"):
+        options["in_memory"] = True
+    workbook = xlsxwriter.Workbook(path, options)
+    workbook.set_properties({"created": CREATED, "title": (department or {}).get("title", "绩效自评表"),
+                             "author": "xlcheck"})
+    styles = _Styles(workbook)
+    cells: dict[str, str] = {}
+    used: set[str] = set()
+    try:
+        if layout.sheets == "stacked":
+            name = sheet_name(STACKED_SHEET, used)
+            sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout)
+            row = layout.row_offset
+            if department:
+                row = _DepartmentForm(sheet, DEPARTMENT_KEY, cells).render(row, department) + 3
+            for p in projects:
+                row = _ProjectForm(sheet, _project_key(p), cells).render(row, p) + 3
+            sheet.finish()
+        else:
+            if department:
+                name = sheet_name(department.get("sheet") or DEPARTMENT_SHEET, used)
+                sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout)
+                _DepartmentForm(sheet, DEPARTMENT_KEY, cells).render(layout.row_offset, department)
+                sheet.finish()
+            for p in projects:
+                name = sheet_name(p.get("sheet") or _project_key(p), used)
+                sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout)
+                _ProjectForm(sheet, _project_key(p), cells).render(layout.row_offset, p)
+                sheet.finish()
+        if not used:
+            workbook.add_worksheet("Sheet1")
+    finally:
+        workbook.close()
+    return cells

@@ -1,0 +1,29 @@
+"""Every rule xlcheck applies, registered explicitly and run in this order.
+
+Form rules see one form; later rules read what earlier ones settled (the recomputed budget and
+indicator scores feed the total). Workbook rules see the department form with the project forms.
+"""
+
+from .base import Check, Rule, rule
+from .budget import budget_score, execution_rate, low_rate_unexplained, spending_parts
+from .department import goals_repeat_projects, project_spending
+from .indicators import indicator_scores, indicator_sum, short_unexplained, values_not_understood, weight_unknown
+from .totals import goal_score, total, unreadable_cells
+
+FORM_RULES: tuple[Rule, ...] = (
+    execution_rate,
+    budget_score,
+    low_rate_unexplained,
+    spending_parts,
+    goal_score,
+    indicator_scores,
+    values_not_understood,
+    short_unexplained,
+    indicator_sum,
+    total,
+    unreadable_cells,
+)
+WORKBOOK_RULES: tuple[Rule, ...] = (goals_repeat_projects, project_spending)
+ALL_RULES: tuple[Rule, ...] = FORM_RULES + (weight_unknown,) + WORKBOOK_RULES
+
+__all__ = ["ALL_RULES", "FORM_RULES", "WORKBOOK_RULES", "Check", "Rule", "rule"]

@@ -1,0 +1,109 @@
+"""What every rule uses: the rule registry entry, and the Check a rule writes its findings into.
+
+A rule is a function of a Check (one form, the values already settled by earlier rules, and the
+findings so far). It never touches the workbook: a finding carries the recomputed value in the
+form the cell stores it ('95.21%' for a text cell, 0.9521 for a percent-formatted number), and only
+the writer applies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import CellRef, Finding, Form, Severity, SourceCell, parse_a1
+from ..values import fmt, fmt_percent, round_half_up
+
+
+@dataclass
+class Check:
+    """One form under check: findings so far, and the values settled by earlier rules
+    ('budget_score', 'goal_score', 'indicator_scores', 'total') — recomputed where certain, else as reported."""
+
+    form: Form
+    settled: dict[str, Decimal] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def source(self, address: str | None) -> SourceCell | None:
+        if address is None:
+            return None
+        row, col = parse_a1(address)
+        return self.form.cells.get(CellRef(self.form.sheet, row, col))
+
+    def add(self, rule: "Rule", cell: str | None, field_name: str, reported: str, expected: str, message: str,
+            *, fixable: bool = False, expected_value: Decimal | str | None = None, severity: Severity | None = None) -> None:
+        self.findings.append(Finding(
+            rule=rule.code,
+            severity=severity or rule.severity,
+            sheet=self.form.sheet,
+            cell=cell or self.form.title_cell.address,
+            field=field_name,
+            reported=reported,
+            expected=expected,
+            message=message,
+            form=self.form.name,
+            fixable=fixable,
+            expected_value=expected_value,
+        ))
+
+    def check_number(self, rule: "Rule", address: str | None, field_name: str, reported: Decimal | None,
+                     expected: Decimal, message: str, *, percent: bool = False) -> bool:
+        """Compare a reported number with its recomputed value at 2 decimals (rates as percentages);
+        add a fixable error when they differ. A cell that holds something unreadable (#REF!, a formula
+        never calculated) where the value is certain is an error too. Returns True when it matched."""
+        shown = fmt_percent if percent else fmt
+        scale = Decimal(100) if percent else Decimal(1)
+        if reported is not None and round_half_up(reported * scale) == round_half_up(expected * scale):
+            return True
+        cell = self.source(address)
+        if reported is None and (cell is None or (cell.error is None and cell.formula is None)):
+            return True  # nothing was filled in: not a wrong number
+        self.add(
+            rule, address, field_name,
+            reported=shown(reported) if reported is not None else (cell.text if cell else ""),
+            expected=shown(expected),
+            message=message,
+            fixable=address is not None,
+            expected_value=stored_form(cell, expected, percent),
+        )
+        return False
+
+
+def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool) -> Decimal | str:
+    """The recomputed value the way the cell stores its value, so the fixed cell looks like its neighbours.
+
+    A rate: text '95.12%' -> '95.21%'; a number 95.12 (percent points) -> 95.21; a percent-formatted
+    0.9512 -> 0.9521. A score: text '19.4' -> '19.04'; a number or a formula -> 19.04.
+    """
+    if percent:
+        if cell is not None and isinstance(cell.value, str):
+            return fmt_percent(expected)
+        if cell is not None and isinstance(cell.value, Decimal) and not cell.is_percent_format and cell.value > Decimal("1.5"):
+            return round_half_up(expected * 100)
+        return round_half_up(expected, 4)
+    if cell is not None and isinstance(cell.value, str):
+        return fmt(expected)
+    return round_half_up(expected)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    check: Callable[..., None]
+    doc: str
+
+    def __call__(self, check: Check, *context) -> None:
+        self.check(check, *context)
+
+
+def rule(code: str, severity: Severity, title: str) -> Callable[[Callable[..., None]], Rule]:
+    """Make a function a Rule with a stable code, a default severity and a short Chinese title.
+    The function's docstring (with its worked example) becomes the rule's documentation."""
+
+    def make(function: Callable[..., None]) -> Rule:
+        return Rule(code, severity, title, function, function.__doc__ or "")
+
+    return make

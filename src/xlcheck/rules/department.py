@@ -1,0 +1,101 @@
+"""The department form against the project forms of the same workbook (forms.md §2).
+
+Each annual goal of the department form repeats one project form: the same indicator names, targets
+and actual values. Which project a goal repeats is found by the indicator names they share.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from ..model import Form, Severity
+from ..values import fmt, parse_value
+from .base import Check, rule
+
+_NOT_WORD = re.compile(r"[\s\W_]+")
+
+
+def key(text: str) -> str:
+    """Compare names and values without spaces, punctuation or width: '2021.11.30 前' ~ '2021.11.30前'."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def same_value(a: str, b: str) -> bool:
+    """Two written values agree: the same text, or the same number where one side omits the unit.
+
+    '预备党员转正2人' ~ '预备党员转正2'; '100%，0投诉' ~ '100%, 0投诉'; '9户' !~ '10户'.
+    """
+    if key(a) == key(b):
+        return True
+    va, vb = parse_value(a), parse_value(b)
+    if va.kind == vb.kind == "number" and va.number is not None and va.number == vb.number:
+        return not va.unit or not vb.unit or va.unit == vb.unit
+    return False
+
+
+def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
+    """Each goal number -> the project form sharing most indicator names with it (the goal text breaks ties).
+
+    Worked example: goal 15 (邀请企业参与工作全会, 获得省级…授牌) shares 2 names with 工业互联网大会支持经费
+    and 1 with 经济运行和投资技改工作经费, whose goal text is the same -> 工业互联网大会支持经费.
+    """
+    names = {id(p): {key(n) for n in p.indicators["name"]} for p in projects}
+    goal_texts = {id(p): key(p.goals["text"].iloc[0]) if not p.goals.empty else "" for p in projects}
+    matched = {}
+    for goal in department.goals.itertuples():
+        wanted = {key(n) for n in department.indicators.loc[department.indicators["goal"] == goal.number, "name"]}
+        best, best_score = None, 0
+        for project in projects:
+            score = len(wanted & names[id(project)]) * 2 + (goal_texts[id(project)] == key(goal.text))
+            if score > best_score and len(wanted & names[id(project)]) * 2 >= len(wanted):
+                best, best_score = project, score
+        if best is not None:
+            matched[goal.number] = best
+    return matched
+
+
+@rule("XC501", Severity.WARNING, "部门表与项目表不一致")
+def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
+    """Each department goal's indicators repeat its project form's names, targets and actual values.
+
+    Worked example: goal 2 脱贫户不返贫 actual '9户' while 精准扶贫工作经费 says '10户' -> warning at the
+    department cell (which side is right is for the unit to say).
+    """
+    department = check.form
+    for number, project in match_projects(department, projects).items():
+        by_name = {key(r.name): r for r in project.indicators.itertuples()}
+        for row in department.indicators[department.indicators["goal"] == number].itertuples():
+            twin = by_name.get(key(row.name))
+            if twin is None:
+                check.add(goals_repeat_projects, row.name_cell, "指标名称", row.name, "",
+                          f"年度目标{number}的指标“{row.name}”在项目表“{project.name}”（工作表 {project.sheet}）中找不到")
+                continue
+            for field, label in (("target", "年初指标值"), ("actual", "实际完成值")):
+                ours, theirs = getattr(row, field), getattr(twin, field)
+                if not same_value(ours, theirs):
+                    check.add(goals_repeat_projects, getattr(row, f"{field}_cell"), f"{label}（{row.name}）", ours, theirs,
+                              f"年度目标{number}“{row.name}”的{label}“{ours}”与项目表“{project.name}”"
+                              f"（{project.sheet}!{getattr(twin, f'{field}_cell')}）的“{theirs}”不一致")
+
+
+@rule("XC502", Severity.WARNING, "项目支出总额")
+def project_spending(check: Check, projects: list[Form]) -> None:
+    """项目支出总额 = Σ the project forms' 执行数 + 上级转移资金, when every goal's project form is present.
+
+    Worked example (区科经局): Σ 18 projects' 执行数 17014.52 + 上级转移资金 8539.07 = 25553.59 -> no finding.
+    """
+    department = check.form
+    fields = department.fields
+    if "项目支出总额" not in fields or "上级转移资金" not in fields:
+        return
+    matched = match_projects(department, projects)
+    if len(matched) != len(department.goals) or len({id(p) for p in matched.values()}) != len(matched):
+        return
+    spent = sum((p.budget["spent"].iloc[0] for p in matched.values() if not p.budget.empty and p.budget["spent"].iloc[0] is not None), Decimal(0))
+    reported, ref = fields["项目支出总额"]
+    transfer = fields["上级转移资金"][0]
+    if spent + transfer != reported:
+        check.add(project_spending, ref.address, "项目支出总额", fmt(reported), fmt(spent + transfer),
+                  f"项目支出总额 {fmt(reported)} 与 各项目表执行数合计 {fmt(spent)} + 上级转移资金 {fmt(transfer)} = {fmt(spent + transfer)} 不一致")
