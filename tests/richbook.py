@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 from typing import Callable
+from xml.sax.saxutils import escape as xml_escape
 
 import xlsxwriter
 
@@ -198,3 +200,72 @@ def build_cfb(streams: dict[str, bytes]) -> bytes:
     )
     body = b"".join(datas) + directory + struct.pack(f"<{len(fat)}I", *fat)
     return header + body
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+MINIMAL_STYLES = (
+    f'<styleSheet xmlns="{MAIN_NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>'
+    '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+
+
+def _prefixed(xml: str, prefix: str) -> str:
+    """Write every unprefixed element of `xml` with `prefix` (e.g. 'x:')."""
+    return re.sub(r"<(/?)(?![\w.-]+:)([A-Za-z][\w.-]*)", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}", xml) if prefix else xml
+
+
+def write_minimal(path: Path, sheets: dict[str, str], *, strings: list[str] | None = None, styles: str | None = MINIMAL_STYLES,
+                  prefix: str = "", absolute_targets: bool = False, sheet_tail: str = "") -> Path:
+    """A hand-written .xlsx. `sheets` maps a sheet name to the inner XML of its <sheetData>.
+
+    strings: shared strings (plain text each, or raw <si> content when it starts with '<').
+    styles: styles.xml text or None for a package without one. prefix: write the spreadsheet
+    elements as 'x:worksheet' etc. absolute_targets: relationship targets as '/xl/...'.
+    sheet_tail: XML placed after </sheetData> in every sheet.
+    """
+    decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    ns = f'xmlns{":" + prefix[:-1] if prefix else ""}="{MAIN_NS}" xmlns:r="{REL_NS}"'
+    base = "/xl/" if absolute_targets else ""
+    parts: dict[str, str] = {}
+    rels, sheet_tags, overrides = [], [], []
+    for index, (name, data) in enumerate(sheets.items(), 1):
+        parts[f"xl/worksheets/sheet{index}.xml"] = decl + _prefixed(
+            f"<worksheet {ns}><sheetData>{data}</sheetData>{sheet_tail}</worksheet>", prefix)
+        rels.append(f'<Relationship Id="rId{index}" Type="{REL_NS}/worksheet" Target="{base}worksheets/sheet{index}.xml"/>')
+        sheet_tags.append(f'<sheet name="{xml_escape(name, {chr(34): "&quot;"})}" sheetId="{index}" r:id="rId{index}"/>')
+        overrides.append(f'<Override PartName="/xl/worksheets/sheet{index}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+    extra = len(sheets)
+    if strings is not None:
+        items = "".join(f"<si>{s}</si>" if s.startswith("<") else f"<si><t>{xml_escape(s)}</t></si>" for s in strings)
+        parts["xl/sharedStrings.xml"] = decl + _prefixed(f'<sst xmlns{":" + prefix[:-1] if prefix else ""}="{MAIN_NS}">{items}</sst>', prefix)
+        extra += 1
+        rels.append(f'<Relationship Id="rId{extra}" Type="{REL_NS}/sharedStrings" Target="{base}sharedStrings.xml"/>')
+        overrides.append('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    if styles is not None:
+        parts["xl/styles.xml"] = decl + styles
+        extra += 1
+        rels.append(f'<Relationship Id="rId{extra}" Type="{REL_NS}/styles" Target="{base}styles.xml"/>')
+        overrides.append('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>')
+    parts["xl/workbook.xml"] = decl + _prefixed(f'<workbook {ns}><sheets>{"".join(sheet_tags)}</sheets></workbook>', prefix)
+    parts["xl/_rels/workbook.xml.rels"] = decl + f'<Relationships xmlns="{PKG_REL_NS}">{"".join(rels)}</Relationships>'
+    parts["_rels/.rels"] = decl + f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    parts["[Content_Types].xml"] = decl + (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(overrides) + "</Types>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"] + [n for n in parts if n.startswith("xl/") and n not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]:
+            z.writestr(name, parts[name])
+    return path

@@ -39,8 +39,8 @@ def test_check_json_has_the_documented_shape():
     assert set(file["forms"][0]) == {"sheet", "kind", "name", "reported_total", "computed_total"}
     finding = next(f for f in file["findings"] if f["field"] == "执行率" and f["severity"] == "error")
     assert set(finding) == {"rule", "severity", "sheet", "cell", "field", "reported", "expected", "fixable", "message"}
-    assert (finding["reported"], finding["expected"], finding["fixable"]) == ("95.12%", "95.21%", True)
-    assert "12612.86/13247" in finding["message"]
+    assert (finding["reported"], finding["expected"], finding["fixable"]) == ("99.06%", "99.60%", True)
+    assert "9.96/10" in finding["message"]
     assert "执行率" in result.stdout  # Chinese as is, not \\u escapes
 
 

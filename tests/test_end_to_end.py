@@ -114,7 +114,9 @@ LAYOUTS = {
     "offset": Layout(row_offset=5, col_offset=3),
     "stacked": Layout(sheets="stacked"),
     "text numbers": Layout(numbers_as_text=True, total_in_own_cell=True),
-    "labels": Layout(label_variants=True, rate_as_number=True),
+    "labels": Layout(label_variants=True, rate_format="points"),
+    "rate as plain fraction": Layout(rate_format="fraction"),
+    "rate as text": Layout(rate_format="text"),
     "formulas": Layout(formulas=True),
     "all at once": Layout(sheets="stacked", row_offset=2, col_offset=1, numbers_as_text=True, label_variants=True),
 }

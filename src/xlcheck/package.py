@@ -40,7 +40,6 @@ _MESSAGES = {
     "unsafe_xml": '文件 "{name}" 含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再检查。 (unsafe XML{detail})',
     "same_path": '输出文件 "{name}" 与输入文件相同，为保护原文件已拒绝写入。请换一个输出文件名。 (output would overwrite the input)',
     "not_xlsx": '文件 "{name}" 不是 .xlsx 格式，无法直接生成修正版。请用 Excel 或 WPS 另存为 .xlsx 后再检查。 (corrected copies need an .xlsx input{detail})',
-    "bad_sheet_name": '核查结果表名 "{name}" 不可用。请换一个不含 []:*?/\\ 且不超过 31 个字符的表名。 (invalid report sheet name{detail})',
 }
 
 
@@ -522,7 +521,8 @@ def _read_xls(path: Path) -> list[Sheet]:
     import python_calamine as calamine
 
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as handle:  # from_path would trust the file name's extension
+            book = calamine.CalamineWorkbook.from_filelike(handle)
         sheets = []
         for index, meta in enumerate(book.sheets_metadata):
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:

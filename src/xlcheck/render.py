@@ -151,7 +151,7 @@ def _display_width(text: str) -> int:
 
 
 def _lines(text: str, width_chars: float) -> int:
-    per_line = max(1, int(width_chars) - 1)
+    per_line = max(2, int(width_chars * 1.15))  # a 10-point line holds a little more than the column width
     return sum(max(1, ceil(_display_width(part) / per_line)) for part in str(text).split("\n"))
 
 
@@ -247,37 +247,31 @@ class _SheetWriter:
         else:
             self.ws.write_blank(r, c, None, fmt)
 
-    def number(self, row, col, value: str, *, kind="number", row2=None, col2=None, trailing_space=False):
-        """A number cell written from its published string: a number with the published look, or text.
-
-        kind: 'number' (amounts, scores), 'rate' (执行率, per Layout.rate_format), 'value' (an indicator's
-        target/actual: a number where Excel would make one of what was typed, else text).
-        """
+    def number(self, row, col, value: str, *, rate=False, col2=None, trailing_space=False):
+        """A value cell written from its published string, the way Excel stores what was typed: '13247' and
+        '27031.20' numbers (with the published decimals), '7.80%' a percent-formatted fraction, '280亿元'
+        text. rate: an 执行率, stored per Layout.rate_format. With numbers_as_text everything is text
+        (trailing_space adds the stray blank hand-typed scores often have)."""
         value = "" if value is None else str(value).strip()
-        as_text = self.layout.numbers_as_text or (kind == "rate" and self.layout.rate_format == "text")
-        fmt_kind = "center"
-        r, c, row2, col2 = self._span(row, col, row2, col2, self.styles.get(fmt_kind))
+        fmt = self.styles.get("center")
+        r, c, _, col2 = self._span(row, col, row, col2, fmt)
         if not value:
-            self.ws.write_blank(r, c, None, self.styles.get(fmt_kind))
-            return
-        if as_text:
-            self.ws.write_string(r, c, value + (" " if trailing_space else ""), self.styles.get(fmt_kind))
-            self.need_height(row, row2, col, col2, value)
-            return
-        if _PERCENT.match(value):
-            fraction = Decimal(value[:-1]) / 100
-            if kind == "rate" and self.layout.rate_format == "fraction":
-                self.ws.write_number(r, c, float(fraction), self.styles.get(fmt_kind))
-            elif kind == "rate" and self.layout.rate_format == "points":
+            self.ws.write_blank(r, c, None, fmt)
+        elif self.layout.numbers_as_text or (rate and self.layout.rate_format == "text"):
+            self.ws.write_string(r, c, value + (" " if trailing_space else ""), fmt)
+        elif _PERCENT.match(value):
+            if rate and self.layout.rate_format == "points":
                 points = value[:-1]
-                self.ws.write_number(r, c, float(Decimal(points)), self.styles.get(fmt_kind, _plain_format(points)))
+                self.ws.write_number(r, c, float(Decimal(points)), self.styles.get("center", _plain_format(points)))
             else:
-                self.ws.write_number(r, c, float(fraction), self.styles.get(fmt_kind, _percent_format(value)))
+                num_format = "General" if rate and self.layout.rate_format == "fraction" else _percent_format(value)
+                self.ws.write_number(r, c, float(Decimal(value[:-1]) / 100), self.styles.get("center", num_format))
         elif _PLAIN_NUMBER.match(value):
-            self.ws.write_number(r, c, float(Decimal(value)), self.styles.get(fmt_kind, _plain_format(value)))
+            self.ws.write_number(r, c, float(Decimal(value)), self.styles.get("center", _plain_format(value)))
         else:
-            self.ws.write_string(r, c, value, self.styles.get(fmt_kind))
-            self.need_height(row, row2, col, col2, value)
+            self.ws.write_string(r, c, value, fmt)
+        if value:
+            self.need_height(row, row, col, col2, value)
 
     def formula(self, row, col, formula: str, cached: float, num_format: str, *, row2=None, col2=None):
         fmt = self.styles.get("center", num_format)
@@ -298,8 +292,9 @@ class _FormRenderer:
         self.cells[f"{self.key}|{field}"] = self.s.ref(row, col)
 
     # -- shared blocks ---------------------------------------------------------------------------
-    def budget_block(self, row: int, budget: dict, label: str, heads: tuple[str, str, str, str]) -> tuple[int, int]:
-        """Two rows: the headers and the one budget line. Returns (next row, the row of the numbers)."""
+    def budget_block(self, row: int, budget: dict, label: str, heads: tuple[str, str, str, str]) -> tuple[int, int, float]:
+        """Two rows: the headers and the one budget line.
+        Returns (the next row, the row of the numbers, the budget score as the cell holds it)."""
         s = self.s
         s.text(row, 0, s.label(label), "label", row2=row + 1)
         s.text(row, 1, "", "label")
@@ -313,27 +308,36 @@ class _FormRenderer:
         a, b = _dec(budget.get("budget", "")), _dec(budget.get("spent", ""))
         if self.layout.formulas and a and b is not None:
             rate = float(b) / float(a)
+            spent_over_budget = f"{s.a1(r, 3)}/{s.a1(r, 2)}"
             if self.layout.rate_format == "points":
-                s.formula(r, 4, f"={s.a1(r, 3)}/{s.a1(r, 2)}*100", rate * 100, "0.00")
+                s.formula(r, 4, f"={spent_over_budget}*100", rate * 100, "0.00")
                 score_formula = f"=MIN(20,20*{s.a1(r, 4)}/100)"
             else:
-                s.formula(r, 4, f"={s.a1(r, 3)}/{s.a1(r, 2)}", rate,
+                s.formula(r, 4, f"={spent_over_budget}", rate,
                           "General" if self.layout.rate_format == "fraction" else "0.00%")
                 score_formula = f"=MIN(20,20*{s.a1(r, 4)})"
-            self.score_value = min(20.0, 20 * rate)
-            s.formula(r, 5, score_formula, self.score_value, "0.00", col2=6)
+            score = min(20.0, 20 * rate)
+            s.formula(r, 5, score_formula, score, "0.00", col2=6)
+            shown = dict.fromkeys(("budget", "spent", "rate", "score"), True)
         else:
-            s.number(r, 4, budget.get("rate", ""), kind="rate")
+            s.number(r, 4, budget.get("rate", ""), rate=True)
             s.number(r, 5, budget.get("score", ""), col2=6, trailing_space=True)
-            self.score_value = float(_dec(budget.get("score", "")) or 0)
+            score = float(_dec(budget.get("score", "")) or 0)
+            shown = {field: bool(budget.get(field, "")) for field in ("budget", "spent", "rate", "score")}
         for field, col in (("budget", 2), ("spent", 3), ("rate", 4), ("score", 5)):
-            if budget.get(field, "") or (self.layout.formulas and field in ("rate", "score") and a and b is not None):
+            if shown[field]:
                 self.put(f"budget.{field}", r, col)
-        return row + 2, r
+        return row + 2, r, score
 
-    def indicator_rows(self, row: int, indicators: list[dict], prefix: str) -> int:
-        """The indicator rows, 一级/二级 merged over their groups. Returns the next row."""
+    def indicator_table(self, row: int, side_label: str, heads: tuple[str, ...], indicators: list[dict],
+                        prefix: str) -> tuple[int, int]:
+        """The header row and the indicator rows, 一级/二级 merged over their groups, the side label merged
+        down column A. Returns (the first indicator row, the next row)."""
         s = self.s
+        s.text(row, 0, s.label(side_label), "label", row2=row + len(indicators))
+        for col, head in enumerate(heads, start=1):
+            s.text(row, col, s.label(head), "label")
+        first = row + 1
         for col, level in ((1, "level1"), (2, "level2")):
             start = 0
             for i in range(1, len(indicators) + 1):
@@ -341,40 +345,50 @@ class _FormRenderer:
                 if col == 2 and same:  # a 二级 group never spans two 一级 groups
                     same = indicators[i]["level1"] == indicators[start]["level1"]
                 if not same:
-                    s.text(row + start, col, s.label(indicators[start][level]), "center", row2=row + i - 1)
+                    s.text(first + start, col, s.label(indicators[start][level]), "center", row2=first + i - 1)
                     start = i
         for i, ind in enumerate(indicators):
-            r = row + i
+            r = first + i
             s.text(r, 3, ind.get("name", ""), "text")
             for col, field in ((4, "target"), (5, "actual"), (6, "score")):
                 value = ind.get(field, "")
-                s.number(r, col, value, kind="number" if field == "score" else "value")
+                s.number(r, col, value)
                 if value:
                     self.put(f"{prefix}{i}.{field}", r, col)
-        return row + len(indicators)
+        return first, first + len(indicators)
 
-    def total_header(self, row: int, left_text: str, label: str, total: str, own_cell_text: str, cols: tuple):
-        """The header line holding the total: inside text (as published) or label + number cell."""
+    def closing_rows(self, row: int, form: dict) -> int:
+        """偏差 and 改进 rows. Returns the next row."""
         s = self.s
-        first, last = cols
+        for label, field in (("偏差大或目标未完成原因分析", "deviation"), ("改进措施及结果应用方案", "improvement")):
+            s.text(row, 0, s.label(label), "label", col2=1)
+            s.text(row, 2, form.get(field, ""), "text", col2=6)
+            row += 1
+        return row
+
+    def total_cells(self, row: int, text_col: int, inline_text: str, label: str, total: str,
+                    formula: tuple[str, float] | None):
+        """The total of the header line: inside text from `text_col` to G (as published), or with
+        total_in_own_cell the label in F and the number (or, with formulas, its sum) in G."""
+        s = self.s
         if self.layout.total_in_own_cell:
-            s.text(row, first, left_text, "header", col2=last - 2 if last - 2 > first else None)
-            s.text(row, last - 1, s.label(label), "header_right")
-            if self.layout.formulas and self.total_formula:
-                formula, cached = self.total_formula
-                s.formula(row, last, formula, cached, "0.00")
+            s.text(row, 5, s.label(label), "header_right")
+            if self.layout.formulas and formula:
+                s.formula(row, 6, *formula, "0.00")
             else:
-                s.number(row, last, total)
-            self.put("total", row, last)
+                s.number(row, 6, total)
+            if total or (self.layout.formulas and formula):
+                self.put("total", row, 6)
         else:
-            s.text(row, first, own_cell_text, "header", col2=last)
+            s.text(row, text_col, inline_text, "header", col2=6)
             if total:
-                self.put("total", row, first)
+                self.put("total", row, text_col)
 
 
 class _ProjectForm(_FormRenderer):
     def render(self, row: int, p: dict) -> int:
         s = self.s
+        variants = self.layout.label_variants
         s.text(row, 0, p.get("title", ""), "title", col2=6, line_pt=22)
         header_row = row + 1
         r = row + 2
@@ -385,48 +399,42 @@ class _ProjectForm(_FormRenderer):
         s.text(r, 2, p.get("department", ""), "center", col2=3)
         s.text(r, 4, s.label("项目实施单位"), "label")
         s.text(r, 5, p.get("implementer", ""), "text", col2=6)
-        r, budget_row = self.budget_block(r + 1, p.get("budget", {}), "预算执行情况 (万元) (20分)",
-                                          ("预算数 (A)", "执行数 (B)", "执行率 (B/A)", "得分 (20分*执行率)"))
+        r, budget_row, budget_score = self.budget_block(
+            r + 1, p.get("budget", {}), "预算执行情况 (万元) (20分)",
+            ("预算数 (A)", "执行数 (B)", "执行率 (B/A)", "得分 (20分*执行率)"))
         goal = p.get("goal", {})
         s.text(r, 0, s.label("项目绩效总目标 (20分)"), "label", row2=r + 1)
         s.text(r, 1, s.label("年初设定目标"), "label", col2=3)
         s.text(r, 4, s.label("全年实际完成情况"), "label", col2=5)
         s.text(r, 6, s.label("得分"), "label")
-        s.text(r + 1, 1, goal.get("target", ""), "text", col2=3)
-        s.text(r + 1, 4, goal.get("actual", ""), "text", col2=5)
-        s.number(r + 1, 6, goal.get("score", ""))
-        if goal.get("score", ""):
-            self.put("goal.score", r + 1, 6)
         goal_row = r + 1
-        r += 2
+        s.text(goal_row, 1, goal.get("target", ""), "text", col2=3)
+        s.text(goal_row, 4, goal.get("actual", ""), "text", col2=5)
+        s.number(goal_row, 6, goal.get("score", ""))
+        if goal.get("score", ""):
+            self.put("goal.score", goal_row, 6)
         indicators = p.get("indicators", [])
-        s.text(r, 0, s.label("项目年度绩效指标 (60分)"), "label", row2=r + len(indicators))
-        for col, head in enumerate(("一级指标", "二级指标", "指标名称", "年初目标值", "实际完成值", "得分"), start=1):
-            s.text(r, col, s.label(head), "label")
-        first = r + 1
-        r = self.indicator_rows(first, indicators, "indicator.")
-        for label, field in (("偏差大或目标未完成原因分析", "deviation"), ("改进措施及结果应用方案", "improvement")):
-            s.text(r, 0, s.label(label), "label", col2=1)
-            s.text(r, 2, p.get(field, ""), "text", col2=6)
-            r += 1
+        first, r = self.indicator_table(goal_row + 1, "项目年度绩效指标 (60分)",
+                                        ("一级指标", "二级指标", "指标名称", "年初目标值", "实际完成值", "得分"),
+                                        indicators, "indicator.")
+        r = self.closing_rows(r, p)
         for note in p.get("notes", []):
             s.text(r, 0, note, "note", col2=6)
             r += 1
 
-        total = p.get("total", "")
-        cached = self.score_value + float(_dec(goal.get("score", "")) or 0) + sum(
-            float(_dec(i.get("score", "")) or 0) for i in indicators)
-        self.total_formula = (
-            f"={s.a1(budget_row, 5)}+{s.a1(goal_row, 6)}+SUM({s.a1(first, 6)}:{s.a1(first + len(indicators) - 1, 6)})",
-            cached) if indicators else None
-        colon = "：" if self.layout.label_variants else ": "
+        colon, gap = ("：", "\u3000\u3000") if variants else (": ", "   ")
         unit, date = p.get("unit", "") or BLANK_FIELD, p.get("date", "") or BLANK_FIELD
-        left = f"单位名称(盖章){colon}{unit}   填报日期{colon}{date}"
-        if self.layout.label_variants:
-            left = left.replace("(盖章)", "（盖章）").replace("   ", "\u3000\u3000")
-        shown_total = total or BLANK_FIELD
-        self.total_header(header_row, left, "自评得分:", total,
-                          f"{left}{'　　' if self.layout.label_variants else '   '}自评得分{colon}{shown_total}分", (0, 6))
+        left = f"单位名称{'（盖章）' if variants else '(盖章)'}{colon}{unit}{gap}填报日期{colon}{date}"
+        total = p.get("total", "")
+        formula = None
+        if indicators:
+            cached = budget_score + float(_dec(goal.get("score", "")) or 0) + sum(
+                float(_dec(i.get("score", "")) or 0) for i in indicators)
+            last = first + len(indicators) - 1
+            formula = (f"={s.a1(budget_row, 5)}+{s.a1(goal_row, 6)}+SUM({s.a1(first, 6)}:{s.a1(last, 6)})", cached)
+        if self.layout.total_in_own_cell:
+            s.text(header_row, 0, left, "header", col2=4)
+        self.total_cells(header_row, 0, f"{left}{gap}自评得分{colon}{total or BLANK_FIELD}分", "自评得分:", total, formula)
         return r
 
 
@@ -439,9 +447,9 @@ class _DepartmentForm(_FormRenderer):
         s.text(r, 0, s.label("单位名称"), "label")
         s.text(r, 1, d.get("unit_full", ""), "text", col2=6)
         r += 1
-        s.text(r, 0, s.label("基本支出总额"), "label")
         # kept as published: the amount and '万元' typed into one text cell
         basic, projects = d.get("basic_spending", ""), d.get("project_spending", "")
+        s.text(r, 0, s.label("基本支出总额"), "label")
         s.text(r, 1, f"{basic}万元" if basic else "", "center", col2=2)
         s.text(r, 3, s.label("项目支出总额"), "label")
         s.text(r, 4, f"{projects}万元" if projects else "", "center", col2=6)
@@ -449,72 +457,42 @@ class _DepartmentForm(_FormRenderer):
             self.put("basic_spending", r, 1)
         if projects:
             self.put("project_spending", r, 4)
-        r, budget_row = self.budget_block(r + 1, d.get("budget", {}), "预算执行情况（万元）（20分）",
-                                          ("预算数 (A)", "执行数（B）", "执行率 (B/A)", "得分（20分*执行率）"))
-        score_ranges = []
-        weights = Decimal(0)
-        indicator_sum = 0.0
+        r, budget_row, budget_score = self.budget_block(
+            r + 1, d.get("budget", {}), "预算执行情况（万元）（20分）",
+            ("预算数 (A)", "执行数（B）", "执行率 (B/A)", "得分（20分*执行率）"))
+        score_ranges, weights, indicator_sum = [], Decimal(0), 0.0
         for goal in d.get("goals", []):
-            n = goal.get("number", "")
-            weight = goal.get("weight", "")
+            n, weight = goal.get("number", ""), goal.get("weight", "")
             weights += _dec(weight) or 0
             s.text(r, 0, f"年度目标{n}（{weight or '　　'}分）：{goal.get('text', '')}", "text", col2=6)
             if weight:
                 self.put(f"goal.{n}.weight", r, 0)
-            r += 1
             indicators = goal.get("indicators", [])
-            s.text(r, 0, s.label("年度绩效指标"), "label", row2=r + len(indicators))
-            for col, head in enumerate(("一级指标", "二级指标", "指标名称", "年初指标值", "实际完成值", "得分"), start=1):
-                s.text(r, col, s.label(head), "label")
-            first = r + 1
-            r = self.indicator_rows(first, indicators, f"goal.{n}.indicator.")
+            first, r = self.indicator_table(r + 1, "年度绩效指标",
+                                            ("一级指标", "二级指标", "指标名称", "年初指标值", "实际完成值", "得分"),
+                                            indicators, f"goal.{n}.indicator.")
             if indicators:
                 score_ranges.append(f"{s.a1(first, 6)}:{s.a1(r - 1, 6)}")
             indicator_sum += sum(float(_dec(i.get("score", "")) or 0) for i in indicators)
-        for label, field in (("偏差大或目标未完成原因分析", "deviation"), ("改进措施及结果应用方案", "improvement")):
-            s.text(r, 0, s.label(label), "label", col2=1)
-            s.text(r, 2, d.get(field, ""), "text", col2=6)
-            r += 1
+        r = self.closing_rows(r, d)
         notes = d.get("notes", [])
-        if notes:
-            s.text(r, 0, "备注：", "note", col2=6)
+        for note in ["备注："] + notes if notes else []:
+            s.text(r, 0, note, "note", col2=6)
             r += 1
-            for note in notes:
-                s.text(r, 0, note, "note", col2=6)
-                r += 1
         if d.get("transfer_note"):
             s.text(r, 0, f"备注：{d['transfer_note']}", "note", col2=6)
             self.put("transfer", r, 0)
             r += 1
 
-        total = d.get("total", "")
-        self.total_formula = (
-            f"={s.a1(budget_row, 5)}+{weights}+SUM({','.join(score_ranges)})",
-            self.score_value + float(weights) + indicator_sum) if score_ranges else None
         unit, date = d.get("unit", "") or BLANK_FIELD, d.get("date", "") or BLANK_FIELD
-        if self.layout.label_variants:
-            s.text(header_row, 0, f"单位名称(盖章): {unit}", "header", col2=2)
-            s.text(header_row, 3, f"填报日期: {date}", "header", col2=4)
-        else:
-            s.text(header_row, 0, f"单位名称（盖章）：{unit}", "header", col2=2)
-            s.text(header_row, 3, f"填报日期：{date}", "header", col2=4)
-        self.total_header(header_row, None, "总分：", total, f"{s.label('总分：')}{total or BLANK_FIELD}分", (5, 6))
+        colon = ": " if self.layout.label_variants else "："
+        s.text(header_row, 0, f"单位名称{'(盖章)' if self.layout.label_variants else '（盖章）'}{colon}{unit}", "header", col2=2)
+        s.text(header_row, 3, f"填报日期{colon}{date}", "header", col2=4)
+        total = d.get("total", "")
+        formula = (f"={s.a1(budget_row, 5)}+{weights}+SUM({','.join(score_ranges)})",
+                   budget_score + float(weights) + indicator_sum) if score_ranges else None
+        self.total_cells(header_row, 5, f"{s.label('总分：')}{total or BLANK_FIELD}分", "总分：", total, formula)
         return r
-
-    def total_header(self, row, left_text, label, total, own_cell_text, cols):
-        # The department header has its own cells left of the total; only the total's cells are written here.
-        s = self.s
-        if self.layout.total_in_own_cell:
-            s.text(row, 5, s.label(label), "header_right")
-            if self.layout.formulas and self.total_formula:
-                s.formula(row, 6, *self.total_formula, "0.00")
-            else:
-                s.number(row, 6, total)
-            self.put("total", row, 6)
-        else:
-            s.text(row, 5, own_cell_text, "header", col2=6)
-            if total:
-                self.put("total", row, 5)
 
 
 def _project_key(p: dict) -> str:

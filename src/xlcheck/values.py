@@ -19,7 +19,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 
 __all__ = [
@@ -112,13 +112,17 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+_DIGIT_SPACE = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
 
 
 def _norm(text: str) -> str:
-    """NFKC, one spelling per symbol, no whitespace at all: ' ≥ 90％ ' -> '≥90%'."""
+    """NFKC, one spelling per symbol, no whitespace: ' ≥ 90％ ' -> '≥90%'.
+
+    Whitespace between two digits stays as one space, so '1 2' is not read as 12.
+    """
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     text = text.replace(">=", "≥").replace("<=", "≤")
-    return _SPACE.sub("", text)
+    return _SPACE.sub("", _DIGIT_SPACE.sub("\x00", text)).replace("\x00", " ")
 
 
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
@@ -427,7 +431,7 @@ def _parse_ordinal(s: str) -> tuple[int, str] | None:
 _YES_EXACT = {"是", "优", "良", "好", "已", "有"}
 _NO_EXACT = {"否", "差", "没有", "未", "不"}
 _NO_WORDS = ("未完成", "未达", "未实现", "未按", "未能", "未及时", "未通过", "未落实", "未到位", "未开展", "未启动",
-             "尚未", "没有完成", "没完成", "不合格", "不达标", "不及时", "不满意", "不到位", "不及格", "无效",
+             "尚未", "没有完成", "没完成", "不合格", "不达标", "不及时", "不满意", "不到位", "不及格", "无效", "无法",
              "部分", "基本", "较差", "滞后", "延期", "延迟", "推迟", "逾期", "超期", "失败")
 _ABSENCE = ("未发生", "没有发生", "未出现", "杜绝")
 _YES_WORDS = ("完成", "有效", "优化", "达标", "达到", "合格", "良好", "优秀", "按时", "及时", "显著", "提升", "提高",
@@ -451,11 +455,11 @@ def _polarity(s: str) -> str | None:
         return "yes"
     if s in _NO_EXACT:
         return "no"
-    if s.startswith("零") or (s.startswith("无") and not s.startswith("无效")) or any(w in s for w in _ABSENCE):
+    if any(w in s for w in _ABSENCE):  # '未发生安全事故'
         return "yes"
     if any(w in s for w in _NO_WORDS):
         return "no"
-    if any(w in s for w in _YES_WORDS):
+    if s.startswith(("零", "无")) or any(w in s for w in _YES_WORDS):  # '零事故', '无投诉', '有效'
         return "yes"
     return None
 
@@ -480,8 +484,8 @@ def _number_value(text: str, q: _Qty) -> Value:
                  approx=q.approx, scale=q.scale)
 
 
-def _range(s: str) -> Value | None:
-    """'2-3人/年', '5-7个', '2~4', '1至2万元', '5%-7%' -> a range (text filled in by the caller)."""
+def _range(s: str, text: str) -> Value | None:
+    """'2-3人/年', '5-7个', '2~4', '1至2万元', '5%-7%' (s normalised) -> a range Value, or None."""
     parts = re.fullmatch(r"([^~至到-]+)(?:-|~|至|到)([^~至到-]+)", s)
     if not parts:
         return None
@@ -503,7 +507,7 @@ def _range(s: str) -> Value | None:
         return None
     if low.number > high.number:
         return None
-    return Value(text="", kind="range", direction="range", low=low.number, high=high.number, unit=high.unit,
+    return Value(text=text, kind="range", direction="range", low=low.number, high=high.number, unit=high.unit,
                  approx=approx or high.approx, scale=high.scale)
 
 
@@ -533,9 +537,8 @@ def _parse(value) -> Value:
         return Value(text=text, kind="ordinal", direction="positive", rank=ordinal[0], unit=ordinal[1])
     if (q := _quantity(s)) is not None:
         return _number_value(text, q)
-    if (r := _range(s)) is not None:
-        return Value(text=text, kind=r.kind, direction=r.direction, low=r.low, high=r.high, unit=r.unit,
-                     approx=r.approx, scale=r.scale)
+    if (r := _range(s, text)) is not None:
+        return r
     # '100%，0投诉': the leading quantity, when it carries a unit.
     if (sep := _SEPARATORS.search(s)) and sep.start() > 0:
         q = _quantity(s[: sep.start()])
@@ -651,7 +654,7 @@ def _factors(target: Value, actual: Value) -> tuple[Decimal, Decimal, str] | Ass
     if tu and au:
         if not _same_kind(tu, au):
             return _unknown(f"单位不同：目标“{_shown(target)}”是{tu}，实际“{_shown(actual)}”是{au}，无法比较")
-        return ONE, ONE, ""
+        return ONE, ONE, "" if tu == au else f"（{tu}与{au}按同一计数比较）"
     if not tu and not au:
         return ONE, ONE, ""
     t = target.number if target.number is not None else target.low
@@ -775,10 +778,10 @@ def _assess(target: Value, actual: Value, negative_hint: bool) -> Assessment:
         return _unknown("年初目标值为空，无法判断")
     if actual.kind == "empty":
         return _unknown(f"实际完成值为空，无法判断是否达到目标“{T}”")
-    if _key(target.text) and _key(target.text) == _key(actual.text):
-        return _met(f"实际“{A}”与目标相同，已达成")
     if target.kind == "unknown":
         return _unknown(f"无法理解目标值“{T}”，不能判断")
+    if _key(target.text) == _key(actual.text):
+        return _met(f"实际“{A}”与目标相同，已达成")
     if target.kind == "deadline":
         return _assess_deadline(target, actual)
     if target.kind == "ordinal":

@@ -1,0 +1,812 @@
+"""Write the corrected copy of an .xlsx by editing only the zip parts that change.
+
+The package is edited as text, not loaded and re-saved, so everything the writer does not touch
+(cached formula values, drawings, charts, validations, extensions ...) stays byte for byte. Changed:
+the sheets that get fixes (the fixed cells, their rows' spans, the dimension, a legacyDrawing), their
+comments, VML and rels, xl/styles.xml (a highlighted copy of each fixed cell's style, a bold header
+style), xl/workbook.xml (the report sheet, fullCalcOnLoad), its rels, [Content_Types].xml, and the
+report sheet part; xl/calcChain.xml is dropped when a formula was replaced by a value.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .model import CellFix, a1, column_number, parse_a1
+from .package import Package, WorkbookError, detect_format, parse_range, read_rels, rels_part, sheet_entries, workbook_part
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_TYPE = REL_NS + "/"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+HIGHLIGHT_RGB = "FFFFFF00"
+NOTE_AUTHOR = "xlcheck"
+MAX_CELL_TEXT = 32767
+INVALID_SHEET_CHARS = set("[]:*?/\\")
+
+
+@dataclass
+class Table:
+    """One block of the report sheet: a bold header row and data rows (str, int, Decimal, float, None)."""
+
+    header: list[str]
+    rows: list[list[object]]
+
+
+def write_corrected(src: Path, dst: Path, fixes: list[CellFix], tables: list[Table], report_sheet_name: str = "核查结果") -> None:
+    """Write a copy of src to dst with fixes applied (highlighted, with notes) and a report sheet.
+
+    src is only read. dst is written through a temporary file in its folder and moved into place.
+    Raises WorkbookError for unreadable input, a non-.xlsx input ('not_xlsx'), dst being src
+    ('same_path') or a bad report sheet name; ValueError for a fix naming no worksheet or cell.
+    """
+    src, dst = Path(src), Path(dst)
+    _check_sheet_name(report_sheet_name)
+    if detect_format(src) != "xlsx":
+        raise WorkbookError.for_file("not_xlsx", src, "the input is an .xls (BIFF) workbook")
+    if dst.resolve() == src.resolve() or (dst.exists() and os.path.samefile(src, dst)):
+        raise WorkbookError.for_file("same_path", dst)
+    with Package(src) as pkg:
+        edit = _Edit(pkg)
+        edit.apply(fixes, tables, report_sheet_name)
+        _write_zip(pkg, dst, edit)
+
+
+# ---------------------------------------------------------------- text helpers
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def xml_text(value: str) -> str:
+    """Text for an element: OOXML _xHHHH_ escapes for characters XML cannot hold, then &, <, >."""
+    value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    value = _CONTROL.sub(lambda m: "_x005F" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attr(value: str) -> str:
+    """Text for a double-quoted attribute."""
+    value = xml_text(value).replace('"', "&quot;")
+    return value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def number_text(value: Decimal | int | float) -> str:
+    """Plain decimal text for a <v>, never an exponent."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return format(number.copy_abs() if number == 0 else number, "f")
+
+
+def get_attr(tag: str, name: str) -> str | None:
+    """The value of attribute `name` in a start tag's text (either quote style)."""
+    match = re.search(rf"""\s{re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
+    if not match:
+        return None
+    return match.group(1) if match.group(1) is not None else match.group(2)
+
+
+def set_attr(tag: str, name: str, value: str | None) -> str:
+    """A start tag with attribute `name` set to value (None removes it)."""
+    pattern = re.compile(rf"""\s{re.escape(name)}\s*=\s*(?:"[^"]*"|'[^']*')""")
+    if value is None:
+        return pattern.sub("", tag, count=1)
+    new = f' {name}="{xml_attr(value)}"'
+    if pattern.search(tag):
+        return pattern.sub(lambda m: new, tag, count=1)
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return tag[:end].rstrip() + new + tag[end:]
+
+
+def root_prefix(xml: str, name: str) -> str:
+    """'' or 'x:' — the prefix the root element `name` is written with."""
+    match = re.search(rf"<(\w+:)?{name}[\s>/]", xml)
+    if not match:
+        raise ValueError(f"no <{name}> element")
+    return match.group(1) or ""
+
+
+_TAG = re.compile(r"""<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<(/?)([^\s/>!?]+)(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S)
+
+
+def top_level_position(xml: str, start: int, names: set[str], prefix: str) -> int | None:
+    """Where the first direct child of the root named one of `names` begins, scanning from `start`
+    (which must sit between two children of the root); None when there is none before the root ends."""
+    depth = 0
+    for match in _TAG.finditer(xml, start):
+        closing, name, selfclosing = match.group(1), match.group(2), match.group(3)
+        if name is None:
+            continue
+        if closing:
+            depth -= 1
+            if depth < 0:
+                return None
+            continue
+        if depth == 0 and any(name == prefix + wanted or name == wanted for wanted in names):
+            return match.start()
+        if not selfclosing:
+            depth += 1
+    return None
+
+
+def ensure_rel_prefix(xml: str, root: str) -> tuple[str, str]:
+    """The prefix bound to the relationships namespace in the root tag, declaring 'r' when missing."""
+    start = re.search(rf"<(\w+:)?{root}\b[^>]*>", xml)
+    match = re.search(rf"""xmlns:(\w+)\s*=\s*["']{re.escape(REL_NS)}["']""", start.group(0))
+    if match:
+        return xml, match.group(1)
+    prefix = "r" if "xmlns:r=" not in start.group(0) else "xlr"
+    tag = set_attr(start.group(0), f"xmlns:{prefix}", REL_NS)
+    return xml[: start.start()] + tag + xml[start.end():], prefix
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: CJK and other wide characters count double; the longest line counts."""
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")), default=0)
+
+
+def _check_sheet_name(name: str) -> None:
+    if not name or len(name) > 31 or INVALID_SHEET_CHARS & set(name) or name[0] == "'" or name[-1] == "'" or name.lower() == "history":
+        raise WorkbookError("bad_sheet_name", f'核查结果表名 "{name}" 不可用。请换一个不含 []:*?/\\ 、不以单引号开头或结尾、不超过 31 个字符的表名。 (invalid report sheet name)')
+
+
+# ---------------------------------------------------------------- formulas
+
+_FORMULA_TOKEN = re.compile(
+    r""""(?:[^"]|"")*"|'(?:[^']|'')*'|\[[^\]]*\]"""
+    r"""|(?<![\w.$])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(!.])"""
+    r"""|(?<![\w.$])(\$?)([A-Z]{1,3}):(\$?)([A-Z]{1,3})(?![\w(!.])"""
+    r"""|(?<![\w.$:])(\$?)(\d+):(\$?)(\d+)(?![\w(!.:])"""
+)
+
+
+def shift_formula(formula: str, rows: int, cols: int) -> str:
+    """A formula moved by (rows, cols): relative references shift, $-anchored parts and text do not.
+
+    Used to give the followers of a shared formula their own text when its master cell is replaced.
+    """
+
+    def col(anchor: str, letters: str) -> str | None:
+        number = column_number(letters) + (0 if anchor else cols)
+        return anchor + a1(1, number)[:-1] if 1 <= number <= 16384 else None
+
+    def row(anchor: str, digits: str) -> str | None:
+        number = int(digits) + (0 if anchor else rows)
+        return f"{anchor}{number}" if 1 <= number <= 1048576 else None
+
+    def replace(m: re.Match) -> str:
+        g = m.groups()
+        if g[1] is not None:
+            parts = (col(g[0], g[1]), row(g[2], g[3]))
+            return "#REF!" if None in parts else parts[0] + parts[1]
+        if g[5] is not None:
+            parts = (col(g[4], g[5]), col(g[6], g[7]))
+            return "#REF!" if None in parts else f"{parts[0]}:{parts[1]}"
+        if g[9] is not None:
+            parts = (row(g[8], g[9]), row(g[10], g[11]))
+            return "#REF!" if None in parts else f"{parts[0]}:{parts[1]}"
+        return m.group(0)
+
+    return _FORMULA_TOKEN.sub(replace, formula)
+
+
+# ---------------------------------------------------------------- the edit
+
+
+class _Edit:
+    """The changed and new parts of one package, built up as text."""
+
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self.texts: dict[str, str] = {}  # part name -> new text (existing or new parts)
+        self.removed: set[str] = set()  # Package.key of parts to drop
+        self.wb_part = workbook_part(pkg)
+        self.entries = sheet_entries(pkg, self.wb_part)
+        self.formula_removed = False
+        self.styles: _Styles | None = None
+
+    # -- parts
+
+    def exists(self, name: str) -> bool:
+        return name in self.texts or (self.pkg.find(name) is not None and Package.key(name) not in self.removed)
+
+    def text(self, name: str) -> str:
+        if name not in self.texts:
+            self.texts[name] = self.pkg.read_xml(name).decode("utf-8", "surrogateescape")
+        return self.texts[name]
+
+    def new_name(self, pattern: str) -> str:
+        number = 1
+        while self.exists(pattern.format(number)):
+            number += 1
+        return pattern.format(number)
+
+    def rels(self, source: str) -> dict[str, tuple[str, str]]:
+        """{rId: (type, target part)} as currently edited."""
+        name = rels_part(source)
+        if name in self.texts:
+            rels = {}
+            for el in ET.fromstring(self.texts[name].encode("utf-8", "surrogateescape")):
+                if el.get("TargetMode") != "External":
+                    target = el.get("Target", "")
+                    rels[el.get("Id", "")] = (el.get("Type", ""), posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(source), target)))
+            return rels
+        return read_rels(self.pkg, source)
+
+    def add_rel(self, source: str, kind: str, target_part: str) -> str:
+        """Add a relationship from `source` to `target_part`; returns its new Id."""
+        name = rels_part(source)
+        if not self.exists(name):
+            self.texts[name] = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+        xml = self.text(name)
+        prefix = root_prefix(xml, "Relationships")
+        used = set(re.findall(r"""\sId\s*=\s*["']([^"']*)["']""", xml))
+        number = len(used) + 1
+        while f"rId{number}" in used:
+            number += 1
+        rid = f"rId{number}"
+        target = posixpath.relpath(target_part, posixpath.dirname(source) or ".")
+        element = f'<{prefix}Relationship Id="{rid}" Type="{REL_TYPE}{kind}" Target="{xml_attr(target)}"/>'
+        self.texts[name] = _insert_before_close(xml, f"{prefix}Relationships", element)
+        return rid
+
+    def add_content_type(self, part: str, content_type: str) -> None:
+        xml = self.text("[Content_Types].xml")
+        prefix = root_prefix(xml, "Types")
+        element = f'<{prefix}Override PartName="/{xml_attr(part)}" ContentType="{content_type}"/>'
+        self.texts["[Content_Types].xml"] = _insert_before_close(xml, f"{prefix}Types", element)
+
+    def ensure_default_type(self, extension: str, content_type: str) -> None:
+        xml = self.text("[Content_Types].xml")
+        if not re.search(rf"""Extension\s*=\s*["']{extension}["']""", xml, re.I):
+            prefix = root_prefix(xml, "Types")
+            element = f'<{prefix}Default Extension="{extension}" ContentType="{content_type}"/>'
+            self.texts["[Content_Types].xml"] = _insert_before_close(xml, f"{prefix}Types", element)
+
+    # -- the whole job
+
+    def apply(self, fixes: list[CellFix], tables: list[Table], report_name: str) -> None:
+        by_sheet = self._group(fixes)
+        self.styles = _Styles(self)
+        for entry, cells in by_sheet:
+            self._fix_sheet(entry["part"], cells)
+            self._add_notes(entry["part"], cells)
+        self._report(tables, report_name)
+        if self.formula_removed:
+            self._drop_calc_chain()
+        self._full_calc_on_load()
+        self.texts[self.styles.part] = self.styles.xml
+
+    def _group(self, fixes: list[CellFix]) -> list[tuple[dict, dict]]:
+        """Fixes per worksheet entry: [(entry, {(row, col): (value, note)})], in workbook order."""
+        worksheets = [e for e in self.entries if e["kind"] == "worksheet"]
+        grouped: dict[str, dict] = {}
+        for fix in fixes:
+            entry = next((e for e in worksheets if e["name"] == fix.sheet), None) or next(
+                (e for e in worksheets if e["name"].lower() == fix.sheet.lower()), None)
+            if entry is None:
+                raise ValueError(f"no worksheet named {fix.sheet!r}")
+            row, col = parse_a1(fix.cell)
+            value = fix.value
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                value = Decimal(number_text(value))
+            elif not isinstance(value, str):
+                raise ValueError(f"a fix value must be Decimal or str, not {type(value).__name__}")
+            cells = grouped.setdefault(entry["part"], {})
+            old_note = cells.get((row, col), (None, ""))[1]
+            cells[(row, col)] = (value, "\n".join(n for n in (old_note, fix.note) if n))
+        return [(e, grouped[e["part"]]) for e in worksheets if e["part"] in grouped]
+
+    # -- cells
+
+    def _fix_sheet(self, part: str, cells: dict) -> None:
+        xml = self.text(part)
+        p = root_prefix(xml, "worksheet")
+        xml = re.sub(rf"<{p}sheetData(\s[^>]*)?/>", lambda m: f"<{p}sheetData{m.group(1) or ''}></{p}sheetData>", xml, count=1)
+        opening = re.search(rf"<{p}sheetData\b[^>]*>", xml)
+        if not opening:
+            raise WorkbookError.for_file("corrupt", self.pkg.path, f"no sheetData in {part}")
+        start = opening.end()
+        end = xml.index(f"</{p}sheetData>", start)
+        sheet = _SheetCells(self, p, _column_styles(xml[: opening.start()], p))
+        body = sheet.rewrite(xml[start:end], cells)
+        xml = xml[:start] + body + xml[end:]
+        self.texts[part] = _grow_dimension(xml, p, cells)
+
+    # -- notes
+
+    def _add_notes(self, part: str, cells: dict) -> None:
+        notes = {a1(r, c): note for (r, c), (_, note) in sorted(cells.items()) if note}
+        if not notes:
+            return
+        xml = self.text(part)
+        p = root_prefix(xml, "worksheet")
+        rels = self.rels(part)
+        comments = next((target for kind, target in rels.values() if kind.endswith("/comments")), None)
+        legacy = re.search(rf"<{p}legacyDrawing\b[^>]*>", xml)
+        legacy_id = re.search(r"""\s\w+:id\s*=\s*["']([^"']*)["']""", legacy.group(0)) if legacy else None
+        vml = rels.get(legacy_id.group(1), ("", None))[1] if legacy_id else None
+        if comments and self.exists(comments):
+            already = self._extend_comments(comments, notes)
+        else:
+            comments = self.new_name("xl/comments{}.xml")
+            self.texts[comments] = _comments_xml(notes)
+            self.add_content_type(comments, CT_COMMENTS)
+            self.add_rel(part, "comments", comments)
+            already = set()
+        new_shapes = [ref for ref in notes if ref not in already]
+        if vml and self.exists(vml):
+            self.texts[vml] = _extend_vml(self.text(vml), new_shapes)
+        else:
+            vml = self.new_name("xl/drawings/vmlDrawing{}.vml")
+            self.texts[vml] = _new_vml(self._free_idmap(), new_shapes)
+            self.ensure_default_type("vml", CT_VML)
+            rid = self.add_rel(part, "vmlDrawing", vml)
+            xml, rp = ensure_rel_prefix(self.text(part), "worksheet")
+            element = f'<{p}legacyDrawing {rp}:id="{rid}"/>'
+            if legacy:
+                xml = xml.replace(legacy.group(0), element, 1)
+            else:
+                after = xml.index(f"</{p}sheetData>") + len(f"</{p}sheetData>")
+                where = top_level_position(xml, after, {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst", "mc:AlternateContent"}, p)
+                where = where if where is not None else xml.rindex(f"</{p}worksheet>")
+                xml = xml[:where] + element + xml[where:]
+            self.texts[part] = xml
+
+    def _extend_comments(self, part: str, notes: dict[str, str]) -> set[str]:
+        """Add notes to an existing comments part; returns the refs that already had a comment."""
+        xml = self.text(part)
+        p = root_prefix(xml, "comments")
+        xml = re.sub(rf"<{p}(authors|commentList)(\s[^>]*)?/>", lambda m: f"<{p}{m.group(1)}{m.group(2) or ''}></{p}{m.group(1)}>", xml)
+        authors_match = re.search(rf"<{p}authors\b[^>]*>(.*?)</{p}authors>", xml, re.S)
+        authors = re.findall(rf"<{p}author\b[^>]*>(.*?)</{p}author>", authors_match.group(1), re.S) if authors_match else []
+        if NOTE_AUTHOR in authors:
+            author_id = authors.index(NOTE_AUTHOR)
+        else:
+            author_id = len(authors)
+            xml = _insert_before_close(xml, f"{p}authors", f"<{p}author>{NOTE_AUTHOR}</{p}author>")
+        already = set()
+        for ref, note in notes.items():
+            existing = re.search(rf"""(<{p}comment\b[^>]*\sref\s*=\s*["']{ref}["'][^>]*>.*?<{p}text\b[^>]*>)(.*?)(</{p}text>)""", xml, re.S)
+            if existing:
+                already.add(ref)
+                old = re.sub(rf"^(\s*)(<{p}t\b.*?</{p}t>)", lambda m: f"{m.group(1)}<{p}r>{m.group(2)}</{p}r>", existing.group(2), count=1, flags=re.S)
+                ours = f'<{p}r><{p}t xml:space="preserve">{xml_text(note)}\n</{p}t></{p}r>'
+                xml = xml[: existing.start(2)] + ours + old + xml[existing.end(2):]
+            else:
+                xml = _insert_before_close(xml, f"{p}commentList", _comment_xml(p, ref, author_id, note))
+        self.texts[part] = xml
+        return already
+
+    def _free_idmap(self) -> int:
+        """A VML shape-id block (o:idmap) no other VML part of the package uses."""
+        used = {0}
+        names = [info.filename for info in self.pkg.infos if info.filename.lower().endswith(".vml")] + [n for n in self.texts if n.endswith(".vml")]
+        for name in names:
+            text = self.texts.get(name) or self.pkg.read(name).decode("utf-8", "replace")
+            for data in re.findall(r"""<o:idmap\b[^>]*\sdata\s*=\s*["']([^"']*)["']""", text):
+                used.update(int(n) for n in re.findall(r"\d+", data))
+        return max(used) + 1
+
+    # -- workbook
+
+    def _report(self, tables: list[Table], name: str) -> None:
+        xml = _report_xml(tables, self.styles.header_style())
+        existing = next((e for e in self.entries if e["name"].lower() == name.lower()), None)
+        if existing is not None:
+            if existing["kind"] != "worksheet" or not existing["part"]:
+                raise WorkbookError("bad_sheet_name", f'工作簿中已有名为 "{name}" 的图表页，无法写入核查结果。请换一个核查结果表名。 (a chart sheet already has this name)')
+            self.texts[existing["part"]] = xml
+            return
+        part = self.new_name("xl/worksheets/sheet{}.xml")
+        self.texts[part] = xml
+        self.add_content_type(part, CT_WORKSHEET)
+        rid = self.add_rel(self.wb_part, "worksheet", part)
+        wb, rp = ensure_rel_prefix(self.text(self.wb_part), "workbook")
+        p = root_prefix(wb, "workbook")
+        ids = [int(e["sheet_id"]) for e in self.entries if e["sheet_id"].isdigit()]
+        element = f'<{p}sheet name="{xml_attr(name)}" sheetId="{max(ids, default=0) + 1}" {rp}:id="{rid}"/>'
+        self.texts[self.wb_part] = _insert_before_close(wb, f"{p}sheets", element)
+
+    def _full_calc_on_load(self) -> None:
+        xml = self.text(self.wb_part)
+        p = root_prefix(xml, "workbook")
+        calc = re.search(rf"<{p}calcPr\b[^>]*>", xml)
+        if calc:
+            xml = xml[: calc.start()] + set_attr(calc.group(0), "fullCalcOnLoad", "1") + xml[calc.end():]
+        else:
+            after = xml.index(f"</{p}sheets>")
+            where = top_level_position(xml, after + len(f"</{p}sheets>"), {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"}, p)
+            where = where if where is not None else xml.rindex(f"</{p}workbook>")
+            xml = xml[:where] + f'<{p}calcPr fullCalcOnLoad="1"/>' + xml[where:]
+        self.texts[self.wb_part] = xml
+
+    def _drop_calc_chain(self) -> None:
+        rels_name = rels_part(self.wb_part)
+        for rid, (kind, target) in self.rels(self.wb_part).items():
+            if not kind.endswith("/calcChain"):
+                continue
+            self.removed.add(Package.key(target))
+            xml = self.text(rels_name)
+            self.texts[rels_name] = re.sub(rf"""<(\w+:)?Relationship\b[^>]*\sId\s*=\s*["']{re.escape(rid)}["'][^>]*?(/>|>\s*</(\w+:)?Relationship>)""", "", xml)
+            types = self.text("[Content_Types].xml")
+            self.texts["[Content_Types].xml"] = re.sub(rf"""<(\w+:)?Override\b[^>]*PartName\s*=\s*["']/{re.escape(target)}["'][^>]*?(/>|>\s*</(\w+:)?Override>)""", "", types, flags=re.I)
+
+
+def _insert_before_close(xml: str, element: str, new: str) -> str:
+    """Insert `new` as the last child of the last <element>, expanding <element/> if needed."""
+    close = f"</{element}>"
+    position = xml.rfind(close)
+    if position < 0:
+        empty = list(re.finditer(rf"<{element}(\s[^>]*)?/>", xml))
+        if not empty:
+            raise ValueError(f"no <{element}> element")
+        m = empty[-1]
+        return xml[: m.start()] + f"<{element}{m.group(1) or ''}>{new}{close}" + xml[m.end():]
+    return xml[:position] + new + xml[position:]
+
+
+# ---------------------------------------------------------------- sheet cells
+
+
+def _column_styles(head: str, p: str) -> dict[int, str]:
+    """{column: style index} from the sheet's <cols>."""
+    styles = {}
+    for tag in re.findall(rf"<{p}col\b[^>]*>", head):
+        style, low, high = get_attr(tag, "style"), get_attr(tag, "min"), get_attr(tag, "max")
+        if style and low and high and low.isdigit() and high.isdigit():
+            for col in range(int(low), min(int(high), 16384) + 1):
+                styles[col] = style
+    return styles
+
+
+def _grow_dimension(xml: str, p: str, cells: dict) -> str:
+    """Widen <dimension ref> to cover the fixed cells."""
+    match = re.search(rf"<{p}dimension\b[^>]*>", xml)
+    if not match:
+        return xml
+    box = parse_range(get_attr(match.group(0), "ref") or "")
+    rows = [r for r, _ in cells] + ([box[0], box[2]] if box else [])
+    cols = [c for _, c in cells] + ([box[1], box[3]] if box else [])
+    ref = f"{a1(min(rows), min(cols))}:{a1(max(rows), max(cols))}"
+    return xml[: match.start()] + set_attr(match.group(0), "ref", ref) + xml[match.end():]
+
+
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)", re.I)
+
+
+class _SheetCells:
+    """Rewrites the <sheetData> of one worksheet: replaced or inserted cells, kept bytes elsewhere."""
+
+    def __init__(self, edit: _Edit, prefix: str, column_styles: dict[int, str]):
+        self.edit = edit
+        self.p = prefix
+        self.column_styles = column_styles
+        self.row_re = re.compile(rf"<{prefix}row\b([^>]*?)(?:/>|>(.*?)</{prefix}row>)", re.S)
+        self.cell_re = re.compile(rf"<{prefix}c\b([^>]*?)(?:/>|>(.*?)</{prefix}c>)", re.S)
+        self.formula_re = re.compile(rf"<{prefix}f\b([^>]*?)(?:/>|>(.*?)</{prefix}f>)", re.S)
+        self.orphans: dict[str, tuple[str, int, int]] = {}  # shared formula si -> (text, row, col) of a replaced master
+
+    def rewrite(self, body: str, cells: dict) -> str:
+        pending = sorted(cells)
+        out, position, last_row = [], 0, 0
+        for match in self.row_re.finditer(body):
+            r = get_attr(match.group(1), "r")
+            number = int(r) if r and r.isdigit() else last_row + 1
+            last_row = number
+            before = [key for key in pending if key[0] < number]
+            mine = {c: cells[(rr, c)] for rr, c in pending if rr == number}
+            needs_shared = self.orphans and "si=" in (match.group(2) or "")
+            if not before and not mine and not needs_shared:
+                continue
+            pending = [key for key in pending if key[0] > number]
+            out.append(body[position : match.start()])
+            out.append(self._new_rows(before, cells))
+            out.append(self._row(match, number, mine) if mine or needs_shared else match.group(0))
+            position = match.end()
+        out.append(body[position:])
+        out.append(self._new_rows(pending, cells))
+        return "".join(out)
+
+    def _new_rows(self, keys: list, cells: dict) -> str:
+        rows: dict[int, list] = {}
+        for r, c in keys:
+            rows.setdefault(r, []).append(c)
+        p = self.p
+        return "".join(
+            f'<{p}row r="{r}">' + "".join(self._cell(r, c, cells[(r, c)], self.column_styles.get(c)) for c in sorted(cols)) + f"</{p}row>"
+            for r, cols in sorted(rows.items())
+        )
+
+    def _row(self, match: re.Match, number: int, mine: dict) -> str:
+        p = self.p
+        start_tag = set_attr(f"<{p}row{match.group(1)}>", "spans", None) if mine else f"<{p}row{match.group(1)}>"
+        inner = match.group(2) or ""
+        row_style = get_attr(match.group(1), "s") if get_attr(match.group(1), "customFormat") in ("1", "true") else None
+        pending = sorted(mine)
+        out, position, col = [], 0, 0
+        for cell in self.cell_re.finditer(inner):
+            ref = get_attr(cell.group(1), "r")
+            found = _CELL_REF.fullmatch(ref) if ref else None
+            col = column_number(found.group(1)) if found else col + 1
+            out.append(inner[position : cell.start()])
+            out.extend(self._cell(number, c, mine[c], row_style or self.column_styles.get(c)) for c in pending if c < col)
+            pending = [c for c in pending if c >= col]
+            if pending and pending[0] == col:
+                out.append(self._replace(cell, number, col, mine[col]))
+                pending.pop(0)
+            else:
+                out.append(self._follower(cell, number, col))
+            position = cell.end()
+        out.extend(self._cell(number, c, mine[c], row_style or self.column_styles.get(c)) for c in pending)
+        out.append(inner[position:])
+        return start_tag + "".join(out) + f"</{p}row>"
+
+    def _replace(self, cell: re.Match, row: int, col: int, fix: tuple) -> str:
+        """The new text of a fixed cell; notes any formula removed and orphaned shared-formula followers."""
+        formula = self.formula_re.search(cell.group(2) or "")
+        if formula:
+            self.edit.formula_removed = True
+            si = get_attr(formula.group(1), "si")
+            if get_attr(formula.group(1), "t") == "shared" and si is not None and formula.group(2):
+                self.orphans[si] = (formula.group(2), row, col)
+        return self._cell(row, col, fix, get_attr(cell.group(1), "s"))
+
+    def _follower(self, cell: re.Match, row: int, col: int) -> str:
+        """A cell unchanged, unless it follows a shared formula whose master was replaced: then it gets its own formula."""
+        content = cell.group(2)
+        if not self.orphans or not content:
+            return cell.group(0)
+        formula = self.formula_re.search(content)
+        if not formula or formula.group(2) or get_attr(formula.group(1), "t") != "shared":
+            return cell.group(0)
+        si = get_attr(formula.group(1), "si")
+        if si not in self.orphans:
+            return cell.group(0)
+        text, master_row, master_col = self.orphans[si]
+        master = ET.fromstring(f"<f>{text}</f>").text or ""
+        own = f"<{self.p}f>{xml_text(shift_formula(master, row - master_row, col - master_col))}</{self.p}f>"
+        start = cell.start(2) - cell.start()
+        rebuilt = content[: formula.start()] + own + content[formula.end():]
+        return cell.group(0)[:start] + rebuilt + cell.group(0)[start + len(content):]
+
+    def _cell(self, row: int, col: int, fix: tuple, style: str | None) -> str:
+        value = fix[0]
+        p = self.p
+        s = self.edit.styles.highlighted(int(style) if style and style.isdigit() else 0)
+        if isinstance(value, Decimal):
+            return f'<{p}c r="{a1(row, col)}" s="{s}"><{p}v>{number_text(value)}</{p}v></{p}c>'
+        text = xml_text(value[:MAX_CELL_TEXT])
+        return f'<{p}c r="{a1(row, col)}" s="{s}" t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
+
+
+# ---------------------------------------------------------------- styles
+
+
+class _Styles:
+    """xl/styles.xml as text: highlighted clones of cell formats and a bold header format."""
+
+    MINIMAL = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
+
+    def __init__(self, edit: _Edit):
+        target = next((t for k, t in edit.rels(edit.wb_part).values() if k.endswith("/styles")), None)
+        if target is None or not edit.exists(target):
+            target = "xl/styles.xml" if not edit.exists("xl/styles.xml") else edit.new_name("xl/styles{}.xml")
+            edit.texts[target] = self.MINIMAL
+            edit.add_content_type(target, CT_STYLES)
+            edit.add_rel(edit.wb_part, "styles", target)
+        self.part = target
+        self.xml = edit.text(target)
+        self.p = root_prefix(self.xml, "styleSheet")
+        self.clones: dict[int, int] = {}
+        self.fill_id: int | None = None
+        self.header: int | None = None
+
+    def _items(self, section: str, item: str) -> list[str]:
+        p = self.p
+        match = re.search(rf"<{p}{section}\b[^>]*>(.*?)</{p}{section}>", self.xml, re.S)
+        if not match:
+            return []
+        return re.findall(rf"<{p}{item}\b[^>]*?/>|<{p}{item}\b[^>]*>.*?</{p}{item}>", match.group(1), re.S)
+
+    def _append(self, section: str, item_text: str, item: str) -> int:
+        """Append to a section (creating an empty one if missing); returns the new item's index."""
+        p = self.p
+        if not re.search(rf"<{p}{section}\b", self.xml):
+            order = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst"]
+            later = order[order.index(section) + 1:]
+            where = top_level_position(self.xml, self.xml.index(">", self.xml.index(f"<{p}styleSheet")) + 1, set(later), p)
+            where = where if where is not None else self.xml.rindex(f"</{p}styleSheet>")
+            self.xml = self.xml[:where] + f'<{p}{section} count="0"></{p}{section}>' + self.xml[where:]
+        index = len(self._items(section, item))
+        self.xml = _insert_before_close(self.xml, f"{p}{section}", item_text)
+        opening = re.search(rf"<{p}{section}\b[^>]*>", self.xml)
+        self.xml = self.xml[: opening.start()] + set_attr(opening.group(0), "count", str(index + 1)) + self.xml[opening.end():]
+        return index
+
+    def highlighted(self, style: int) -> int:
+        """The index of a copy of cell format `style` with a yellow solid fill (one copy per style)."""
+        if style not in self.clones:
+            p = self.p
+            if self.fill_id is None:
+                if not self._items("fills", "fill"):
+                    self._append("fills", f'<{p}fill><{p}patternFill patternType="none"/></{p}fill>', "fill")
+                    self._append("fills", f'<{p}fill><{p}patternFill patternType="gray125"/></{p}fill>', "fill")
+                fill = f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{HIGHLIGHT_RGB}"/><{p}bgColor indexed="64"/></{p}patternFill></{p}fill>'
+                self.fill_id = self._append("fills", fill, "fill")
+            xfs = self._items("cellXfs", "xf")
+            base = xfs[style] if style < len(xfs) else (xfs[0] if xfs else f'<{p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
+            head = re.match(rf"<{p}xf\b[^>]*?(/?)>", base)
+            tag = set_attr(set_attr(head.group(0), "fillId", str(self.fill_id)), "applyFill", "1")
+            self.clones[style] = self._append("cellXfs", tag + base[head.end():], "xf")
+        return self.clones[style]
+
+    def header_style(self) -> int:
+        """The index of a bold cell format for report headers (font 0 made bold)."""
+        if self.header is None:
+            p = self.p
+            fonts = self._items("fonts", "font")
+            base = fonts[0] if fonts else f'<{p}font><{p}sz val="11"/></{p}font>'
+            base = re.sub(rf"<{p}b(\s[^>]*)?/>|<{p}b\b[^>]*>\s*</{p}b>", "", base)
+            if base.endswith("/>"):
+                base = base[:-2] + f"></{p}font>"
+            head = re.match(rf"<{p}font\b[^>]*>", base)
+            font = self._append("fonts", base[: head.end()] + f"<{p}b/>" + base[head.end():], "font")
+            self.header = self._append("cellXfs", f'<{p}xf numFmtId="0" fontId="{font}" fillId="0" borderId="0" xfId="0" applyFont="1"/>', "xf")
+        return self.header
+
+
+# ---------------------------------------------------------------- comments and VML
+
+
+def _comment_xml(p: str, ref: str, author_id: int, note: str) -> str:
+    return f'<{p}comment ref="{ref}" authorId="{author_id}"><{p}text><{p}t xml:space="preserve">{xml_text(note)}</{p}t></{p}text></{p}comment>'
+
+
+def _comments_xml(notes: dict[str, str]) -> str:
+    body = "".join(_comment_xml("", ref, 0, note) for ref, note in notes.items())
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="{MAIN_NS}">'
+            f"<authors><author>{NOTE_AUTHOR}</author></authors><commentList>{body}</commentList></comments>")
+
+
+_SHAPETYPE = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+              '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+
+
+def _vml_shape(shape_id: int, ref: str) -> str:
+    row, col = parse_a1(ref)
+    anchor = f"{col}, 15, {max(row - 2, 0)}, 10, {col + 3}, 15, {row + 3}, 4"
+    return (f'<v:shape id="_x0000_s{shape_id}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
+            f'margin-top:1.5pt;width:180pt;height:72pt;z-index:{shape_id % 1024};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
+            '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox>'
+            f'<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor>'
+            f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column></x:ClientData></v:shape>")
+
+
+def _new_vml(idmap: int, refs: list[str]) -> str:
+    shapes = "".join(_vml_shape(idmap * 1024 + 1 + i, ref) for i, ref in enumerate(refs))
+    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{idmap}"/></o:shapelayout>{_SHAPETYPE}{shapes}</xml>')
+
+
+def _extend_vml(vml: str, refs: list[str]) -> str:
+    """Add note shapes to an existing VML drawing (which need not be well-formed XML)."""
+    if not refs:
+        return vml
+    ids = [int(n) for n in re.findall(r"_x0000_s(\d+)", vml)]
+    idmap = re.search(r"""<o:idmap\b[^>]*\sdata\s*=\s*["'](\d+)""", vml)
+    first = max(ids, default=(int(idmap.group(1)) if idmap else 1) * 1024) + 1
+    shapes = ("" if "_x0000_t202" in vml else _SHAPETYPE) + "".join(_vml_shape(first + i, ref) for i, ref in enumerate(refs))
+    end = vml.rfind("</xml>")
+    if end < 0:
+        raise ValueError("VML drawing without </xml>")
+    return vml[:end] + shapes + vml[end:]
+
+
+# ---------------------------------------------------------------- the report sheet
+
+
+def _report_cell(row: int, col: int, value: object, style: int | None) -> str:
+    """One report cell: numbers as numbers, everything else as an inline string (never a formula)."""
+    ref = a1(row, col)
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            return f'<c r="{ref}"{s}><v>{number_text(value)}</v></c>'
+        except ValueError:  # NaN, infinity: shown as text
+            pass
+    text = xml_text(str(value)[:MAX_CELL_TEXT])
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _report_xml(tables: list[Table], header_style: int) -> str:
+    """The report worksheet: tables top to bottom, one blank row between, bold headers, first row frozen."""
+    rows, widths, number = [], {}, 0
+    for index, table in enumerate(tables):
+        number += 1 if index == 0 else 2
+        lines = [(list(table.header), header_style)] + [(list(r), None) for r in table.rows]
+        for line_index, (values, style) in enumerate(lines):
+            if line_index:
+                number += 1
+            cells = "".join(_report_cell(number, col, value, style) for col, value in enumerate(values, 1))
+            rows.append(f'<row r="{number}">{cells}</row>')
+            for col, value in enumerate(values, 1):
+                if value is not None:
+                    widths[col] = max(widths.get(col, 0), display_width(str(value)))
+    last_col = max(widths, default=1)
+    dimension = f"A1:{a1(max(number, 1), last_col)}"
+    cols = "".join(f'<col min="{c}" max="{c}" width="{min(max(w + 2, 8), 80)}" customWidth="1"/>' for c, w in sorted(widths.items()))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{dimension}"/>'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + f'<sheetData>{"".join(rows)}</sheetData>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    )
+
+
+# ---------------------------------------------------------------- the zip
+
+
+def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
+    """Write the package to a temporary file beside dst, then move it into place."""
+    edits = {Package.key(name): text.encode("utf-8", "surrogateescape") for name, text in edit.texts.items()}
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with zipfile.ZipFile(handle, "w") as out:
+                written = set()
+                for info in pkg.infos:
+                    key = Package.key(info.filename)
+                    if key in edit.removed or key in written:
+                        continue
+                    written.add(key)
+                    data = edits[key] if key in edits else pkg.read(info.filename)
+                    copy = zipfile.ZipInfo(info.filename, info.date_time)
+                    copy.compress_type = info.compress_type
+                    copy.external_attr = info.external_attr
+                    copy.create_system = info.create_system
+                    out.writestr(copy, data)
+                for name, text in edit.texts.items():
+                    if Package.key(name) not in written:
+                        info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+                        info.compress_type = zipfile.ZIP_DEFLATED
+                        out.writestr(info, edits[Package.key(name)])
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, dst)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

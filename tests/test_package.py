@@ -1,0 +1,274 @@
+"""package.py: format detection by bytes, safe opening, and reading cells exactly as stored."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import convert_with_soffice
+from richbook import MAIN_SHEET, build_cfb, read_part, rewrite_parts, write_minimal, write_rich, write_simple
+from xlcheck.model import SourceCell
+from xlcheck.package import WorkbookError, detect_format, read_sheets
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory) -> Path:
+    return write_rich(tmp_path_factory.mktemp("rich") / "rich.xlsx")
+
+
+def sheet(sheets, name):
+    return next(s for s in sheets if s.name == name)
+
+
+def error_code(path: Path, **kwargs) -> str:
+    with pytest.raises(WorkbookError) as caught:
+        read_sheets(path, **kwargs)
+    assert Path(path).name in caught.value.message or caught.value.code == "missing"
+    return caught.value.code
+
+
+# ---------------------------------------------------------------- reading .xlsx
+
+
+def test_sheets_in_order_with_hidden_flags_and_chartsheet_skipped(rich):
+    sheets = read_sheets(rich)
+    assert [(s.name, s.hidden) for s in sheets] == [(MAIN_SHEET, False), ("附表", False), ("隐藏表", True), ("深藏表", True)]
+
+
+def test_values_types_formulas_and_errors(rich):
+    main = sheet(read_sheets(rich), MAIN_SHEET)
+    assert main.get(1, 1).value == "2023年度项目支出绩效自评表"
+    assert main.get(4, 2) == SourceCell(Decimal("12612.86"), None, None, "#,##0.00")
+    assert main.get(4, 3) == SourceCell(Decimal("25225.72"), "B4*2", None, "#,##0.00")
+    assert main.get(4, 4).value == Decimal("0.95") and main.get(4, 4).is_percent_format
+    assert main.get(4, 5) == SourceCell(None, "1/0", "#DIV/0!", "General")
+    assert main.get(4, 6).value is True
+    assert main.get(4, 7) == SourceCell("ab", '"a"&"b"', None, "General")
+    # A formula whose cached value is empty: no value, never 0.
+    assert main.get(4, 8) == SourceCell(None, "B4+1", None, "General")
+    assert main.get(5, 1).value == "完成率说明"  # rich text runs joined
+    assert main.get(5, 2).value == Decimal("-3.5")
+    assert main.get(5, 3).value == Decimal("100") and main.get(5, 3).number_format == "0%"
+    assert main.get(6, 1).value == "=not a formula" and main.get(6, 1).formula is None
+    assert main.get(2, 1) is None and main.get(1, 2) is None  # empty, and a styled blank merged cell
+    assert main.merged == [(1, 1, 1, 6)]
+    side = sheet(read_sheets(rich), "附表")
+    assert side.get(2, 3) == SourceCell(Decimal("126.1286"), "项目自评表!B4/100", None, "General")
+
+
+def test_decimals_are_exact_as_stored(tmp_path):
+    stored = ["12612.86", "0.1", "1E-3", "-0.000001", "123456789012345.67", "3.0000000000000004", "97.01"]
+    path = write_minimal(tmp_path / "d.xlsx", {"S": "".join(f'<row r="{i}"><c r="A{i}"><v>{t}</v></c></row>' for i, t in enumerate(stored, 1))})
+    values = [sheet(read_sheets(path), "S").get(i, 1).value for i in range(1, len(stored) + 1)]
+    assert values == [Decimal(t) for t in stored]
+    assert values[0] == Decimal("12612.86") and str(values[0]) == "12612.86"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(lambda d: abs(d.adjusted()) < 300))
+def test_any_stored_number_reads_back_exactly(tmp_path, number):
+    path = write_minimal(tmp_path / "h.xlsx", {"S": f'<row r="1"><c r="B1"><v>{number}</v></c></row>'})
+    assert sheet(read_sheets(path), "S").get(1, 2).value == number
+
+
+def test_builtin_percent_ids_shared_strings_and_cell_kinds(tmp_path):
+    data = (
+        '<row r="1"><c r="A1" s="1"><v>0.5</v></c><c r="B1" s="2"><v>0.125</v></c><c r="C1" s="3"><v>0.25</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c><c r="C2" t="s"><v>2</v></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>内联</t></is></c><c r="B3" t="inlineStr"><is><r><t>分</t></r><r><t>段</t></r></is></c>'
+        '<c r="C3" t="str"><f>""</f><v></v></c><c r="D3" t="b"><v>0</v></c><c r="E3" t="e"><v>#REF!</v></c></row>'
+        '<row r="4"><c r="A4"><f t="shared" ref="A4:C4" si="0">B1*2</f><v>0.25</v></c><c r="B4"><f t="shared" si="0"/><v>0.5</v></c>'
+        '<c r="C4"><f t="shared" si="0"/></c></row>'
+        "<row><c><v>1</v></c><c><v>2</v></c><c/><c><v>4</v></c></row>"  # no r attributes: row 5, columns by position
+        '<row r="7"><c r="A7" s="1"/><c r="B7" t="s"><v>3</v></c></row>'
+    )
+    strings = ["<r><t>甲</t></r><r><t>乙</t></r><rPh sb=\"0\" eb=\"1\"><t>jia</t></rPh>", "行1_x000D_行2", "<t xml:space=\"preserve\"> 空格 </t>", ""]
+    path = write_minimal(tmp_path / "k.xlsx", {"S": data}, strings=strings)
+    s = sheet(read_sheets(path), "S")
+    assert [s.get(1, c).number_format for c in (1, 2, 3)] == ["0%", "0.00%", "0.0%"]
+    assert all(s.get(1, c).is_percent_format for c in (1, 2, 3))
+    assert [s.get(2, c).value for c in (1, 2, 3)] == ["甲乙", "行1\r行2", " 空格 "]
+    assert s.get(3, 1).value == "内联" and s.get(3, 2).value == "分段"
+    assert s.get(3, 3) == SourceCell("", '""', None, "General")  # formula giving "": cached empty text
+    assert s.get(3, 4).value is False
+    assert s.get(3, 5) == SourceCell(None, None, "#REF!", "General")
+    assert s.get(4, 1).formula == "B1*2"
+    assert s.get(4, 2).formula == "" and s.get(4, 2).value == Decimal("0.5")  # shared follower: formula known, text not
+    assert s.get(4, 3) == SourceCell(None, "", None, "General")  # follower without cached value
+    assert [s.get(5, c) and s.get(5, c).value for c in (1, 2, 3, 4)] == [Decimal(1), Decimal(2), None, Decimal(4)]
+    assert s.get(7, 1) is None and s.get(7, 2) is None  # styled blank, empty shared string
+
+
+def test_prefixed_namespaces_and_absolute_targets(tmp_path):
+    data = '<row r="2"><c r="C2" t="s"><v>0</v></c><c r="D2" s="2"><v>0.875</v></c></row>'
+    path = write_minimal(tmp_path / "p.xlsx", {"表一": data, "表二": data}, strings=["前缀"], prefix="x:", absolute_targets=True)
+    sheets = read_sheets(path)
+    assert [s.name for s in sheets] == ["表一", "表二"]
+    assert sheets[1].get(2, 3).value == "前缀" and sheets[1].get(2, 4).number_format == "0.00%"
+
+
+def test_format_is_decided_by_bytes_not_name(rich, tmp_path):
+    renamed = tmp_path / "really_xlsx.xls"
+    renamed.write_bytes(rich.read_bytes())
+    assert detect_format(renamed) == "xlsx"
+    assert read_sheets(renamed)[0].name == MAIN_SHEET
+
+
+def test_many_sheets_read_quickly(tmp_path):
+    path = write_simple(tmp_path / "many.xlsx", sheets=19, rows=60, cols=10)
+    sheets = read_sheets(path)
+    assert len(sheets) == 19 and sheets[18].get(60, 11).formula == "SUM(B60:J60)"
+    assert sheets[0].get(2, 2).value == Decimal("1001.25")
+    assert sheets[0].merged == [(62, 1, 62, 3)]
+
+
+# ---------------------------------------------------------------- .xls
+
+
+def test_xls_converted_by_libreoffice(rich, tmp_path, soffice):
+    xls = convert_with_soffice(soffice, rich, "xls", tmp_path)
+    assert xls.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    misnamed = tmp_path / "old.xlsx"
+    misnamed.write_bytes(xls.read_bytes())
+    assert detect_format(misnamed) == "xls"
+    sheets = read_sheets(misnamed)
+    assert [s.name for s in sheets][:4] == [MAIN_SHEET, "附表", "隐藏表", "深藏表"]
+    assert [s.hidden for s in sheets][:4] == [False, False, True, True]
+    main = sheets[0]
+    assert main.get(4, 2).value == Decimal("12612.86")
+    assert main.get(4, 3).value == Decimal("25225.72")
+    assert main.get(4, 4).value == Decimal("0.95")
+    assert main.get(5, 3).value == Decimal("100") and isinstance(main.get(5, 3).value, Decimal)
+    assert main.get(4, 6).value is True
+    assert main.get(1, 1).value == "2023年度项目支出绩效自评表"
+    assert main.merged == [(1, 1, 1, 6)]
+
+
+# ---------------------------------------------------------------- refusals: every one a WorkbookError
+
+
+def test_missing_empty_and_not_workbook(tmp_path):
+    assert error_code(tmp_path / "nope.xlsx") == "missing"
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    assert error_code(tmp_path / "empty.xlsx") == "empty"
+    (tmp_path / "report.xlsx").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    assert error_code(tmp_path / "report.xlsx") == "not_workbook"
+    (tmp_path / "notes.xls").write_text("项目,预算\n资金,100\n", encoding="utf-8")
+    assert error_code(tmp_path / "notes.xls") == "not_workbook"
+    (tmp_path / "word.xls").write_bytes(build_cfb({"WordDocument": b"x" * 100}))
+    assert error_code(tmp_path / "word.xls") == "not_workbook"
+    assert error_code(tmp_path) == "not_workbook"
+
+
+def test_encrypted_ooxml(tmp_path):
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes(build_cfb({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 200, "EncryptedPackage": struct.pack("<Q", 9000) + bytes(range(256)) * 40}))
+    with pytest.raises(WorkbookError) as caught:
+        read_sheets(path)
+    assert caught.value.code == "encrypted"
+    assert caught.value.message.startswith('文件 "secret.xlsx" 已加密（设置了打开密码），无法读取。请去掉密码后另存为 .xlsx 再检查。')
+    assert "(encrypted workbook)" in caught.value.message
+
+
+def test_corrupt_packages(rich, tmp_path):
+    data = rich.read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    assert error_code(tmp_path / "cut.xlsx") == "corrupt"
+    with zipfile.ZipFile(rich) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + 20  # inside the compressed sheet
+    (tmp_path / "flipped.xlsx").write_bytes(data[:start] + bytes(b ^ 0x55 for b in data[start : start + 50]) + data[start + 50 :])
+    assert error_code(tmp_path / "flipped.xlsx") == "corrupt"
+    no_book = tmp_path / "nobook.xlsx"
+    no_book.write_bytes(data)
+    rewrite_parts(no_book, {"xl/workbook.xml": None, "_rels/.rels": None})
+    assert error_code(no_book) == "corrupt"
+    bad_xml = tmp_path / "badxml.xlsx"
+    bad_xml.write_bytes(data)
+    rewrite_parts(bad_xml, {"xl/worksheets/sheet1.xml": lambda b: b[: len(b) // 2]})
+    assert error_code(bad_xml) == "corrupt"
+    no_sheet = tmp_path / "nosheet.xlsx"
+    no_sheet.write_bytes(data)
+    rewrite_parts(no_sheet, {"xl/worksheets/sheet2.xml": None})
+    assert error_code(no_sheet) == "corrupt"
+    bad_number = tmp_path / "badnum.xlsx"
+    bad_number.write_bytes(data)
+    rewrite_parts(bad_number, {"xl/worksheets/sheet1.xml": lambda b: b.replace(b"<v>12612.86</v>", b"<v>12,612.86</v>")})
+    assert error_code(bad_number) == "corrupt"
+    odd_encoding = tmp_path / "cp500.xlsx"
+    odd_encoding.write_bytes(data)
+    rewrite_parts(odd_encoding, {"xl/sharedStrings.xml": lambda b: b.replace(b'encoding="UTF-8"', b'encoding="cp500"')})
+    assert error_code(odd_encoding) == "corrupt"
+
+
+def test_zip_bombs(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (20 * 2**20))  # about 1000:1
+    assert bomb.stat().st_size < 100_000
+    assert error_code(bomb) == "too_large"
+    # The total cap, checked from the central directory before anything is unpacked.
+    rich_book = write_rich(tmp_path / "r.xlsx")
+    assert error_code(rich_book, max_bytes=10_000) == "too_large"
+    # Headers that lie about the size: whatever is unpacked still counts, or the zip is refused as corrupt.
+    liar = tmp_path / "liar.xlsx"
+    raw = bytearray(rich_book.read_bytes())
+    with zipfile.ZipFile(rich_book) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    central = raw.find(b"xl/worksheets/sheet1.xml", raw.find(b"PK\x01\x02")) - 46  # its central directory entry
+    assert raw[central : central + 4] == b"PK\x01\x02" and info.file_size > 10
+    struct.pack_into("<I", raw, central + 24, 10)  # uncompressed size: 10 bytes
+    liar.write_bytes(bytes(raw))
+    assert error_code(liar) in ("corrupt", "too_large")
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol4;</t></si></sst>"""
+
+XXE_SHEET = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- a comment first -->
+<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>"""
+
+
+def test_unsafe_xml_refused(rich, tmp_path):
+    laughs = tmp_path / "laughs.xlsx"
+    laughs.write_bytes(rich.read_bytes())
+    rewrite_parts(laughs, {"xl/sharedStrings.xml": BILLION_LAUGHS})
+    assert error_code(laughs) == "unsafe_xml"
+    xxe = tmp_path / "xxe.xlsx"
+    xxe.write_bytes(rich.read_bytes())
+    rewrite_parts(xxe, {"xl/worksheets/sheet2.xml": XXE_SHEET})
+    assert error_code(xxe) == "unsafe_xml"
+    utf16 = tmp_path / "utf16.xlsx"
+    utf16.write_bytes(rich.read_bytes())
+    rewrite_parts(utf16, {"xl/worksheets/sheet2.xml": XXE_SHEET.decode().replace("UTF-8", "UTF-16").encode("utf-16")})
+    assert error_code(utf16) == "unsafe_xml"
+    rels = tmp_path / "rels.xlsx"
+    rels.write_bytes(rich.read_bytes())
+    rewrite_parts(rels, {"xl/_rels/workbook.xml.rels": lambda b: b.replace(b"?>", b'?><!DOCTYPE r SYSTEM "http://example.invalid/r.dtd">', 1)})
+    assert error_code(rels) == "unsafe_xml"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(part=st.sampled_from(["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"]),
+       cut=st.floats(0, 1), junk=st.binary(max_size=12))
+def test_damaged_parts_give_workbook_errors_only(tmp_path_factory, part, cut, junk):
+    path = tmp_path_factory.mktemp("fuzz") / "f.xlsx"
+    write_minimal(path, {"S": '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>0.5</v></c></row>'}, strings=["甲"])
+    original = read_part(path, part)
+    at = int(len(original) * cut)
+    rewrite_parts(path, {part: original[:at] + junk + original[at + len(junk):]})
+    try:
+        read_sheets(path)
+    except WorkbookError as exc:
+        assert exc.code in ("corrupt", "unsafe_xml")

@@ -1,0 +1,140 @@
+"""Each rule on a small project form built for it: the arithmetic edge cases a reviewer would try."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from xlcheck.api import check_workbook
+from xlcheck.model import Severity
+from xlcheck.render import Layout, render_workbook
+
+from conftest import SAMPLES
+
+SEED = json.loads((SAMPLES / "seed_forms.json").read_text(encoding="utf-8"))
+
+
+def project(name: str) -> dict:
+    return copy.deepcopy(next(p for p in SEED["projects"] if p["name"] == name))
+
+
+def findings_for(tmp_path, form: dict, layout: Layout = Layout(projects_only=True)):
+    path = tmp_path / "form.xlsx"
+    cells = render_workbook({"department": SEED["department"], "projects": [form]}, path, layout=layout)
+    report = check_workbook(path)
+    assert report.error is None
+    return report, cells
+
+
+def by_rule(report, code):
+    return [f for f in report.findings if f.rule == code]
+
+
+def test_half_up_edge_case_is_not_a_false_alarm(tmp_path):
+    """399.3/400 = 99.825% -> 99.83%; 20 × 0.99825 = 19.965 -> 19.97 (binary floats would say 19.96)."""
+    form = project("党建工作经费")
+    form["budget"].update(budget="400", spent="399.3", rate="99.83%", score="19.97")
+    form["total"] = "99.97"
+    report, _ = findings_for(tmp_path, form)
+    assert [f for f in report.findings if f.severity == Severity.ERROR] == []
+
+
+def test_rate_rounded_down_is_an_error_with_the_arithmetic(tmp_path):
+    form = project("党建工作经费")
+    form["budget"].update(budget="400", spent="399.3", rate="99.82%", score="19.96")
+    form["total"] = "99.96"
+    report, cells = findings_for(tmp_path, form)
+    [rate] = by_rule(report, "XC101")
+    assert (rate.reported, rate.expected, rate.fixable) == ("99.82%", "99.83%", True)
+    assert "399.3/400" in rate.message
+    [score] = by_rule(report, "XC102")
+    assert (score.reported, score.expected) == ("19.96", "19.97")
+    [total] = by_rule(report, "XC401")
+    assert (total.reported, total.expected) == ("99.96", "99.97")
+    assert f"{rate.sheet}!{rate.cell}" == cells["党建工作经费|budget.rate"]
+
+
+def test_overspending_caps_the_budget_score_at_its_weight(tmp_path):
+    form = project("党建工作经费")
+    form["budget"].update(budget="2", spent="2.2", rate="110.00%", score="22")
+    form["total"] = "102"
+    report, _ = findings_for(tmp_path, form)
+    [score] = by_rule(report, "XC102")
+    assert (score.reported, score.expected) == ("22", "20")
+    [total] = by_rule(report, "XC401")
+    assert total.expected == "100"
+
+
+def test_goal_score_above_its_weight(tmp_path):
+    form = project("党建工作经费")
+    form["goal"]["score"] = "22"
+    form["total"] = "101.7"
+    report, _ = findings_for(tmp_path, form)
+    [goal] = by_rule(report, "XC201")
+    assert (goal.reported, goal.expected, goal.fixable) == ("22", "20", True)
+    [total] = by_rule(report, "XC401")
+    assert total.expected == "99.7"
+
+
+def test_short_indicator_without_explanation_warns(tmp_path):
+    form = project("科学技术研究与开发资金")
+    form["deviation"] = "无"
+    report, _ = findings_for(tmp_path, form)
+    [warning] = by_rule(report, "XC306")
+    assert warning.severity == Severity.WARNING and "对外宣传洪山名优产品" in warning.field
+    assert [f for f in report.findings if f.severity == Severity.ERROR] == []
+
+
+def test_negative_indicator_scores_target_over_actual(tmp_path):
+    """A cost target '≤50万元' overrun to 62.5万元 earns weight × 50/62.5 = 0.8 of its weight."""
+    form = project("党建工作经费")
+    row = form["indicators"][0]
+    row.update(target="≤50万元", actual="62.5万元", score="12")  # weight 12 (60 − 4 × 12), full marks claimed
+    form["deviation"] = "培训费超支。"
+    form["total"] = "99.7"
+    report, _ = findings_for(tmp_path, form)
+    [score] = by_rule(report, "XC301")
+    assert (score.reported, score.expected) == ("12", "9.6")
+    assert "50" in score.message and "62.5" in score.message
+    [total] = by_rule(report, "XC401")
+    assert total.expected == "97.3"
+
+
+def test_qualitative_target_not_met_scored_in_full_warns(tmp_path):
+    form = project("党建工作经费")
+    form["indicators"][0].update(name="完成三通一平", target="完成", actual="未完成")  # weight 60 − 4 × 12 = 12, scored 12
+    form["deviation"] = "场地未移交。"
+    report, _ = findings_for(tmp_path, form)
+    [tier] = [f for f in by_rule(report, "XC301") if f.severity == Severity.WARNING]
+    assert "完成三通一平" in tier.field and "9.6" in tier.message
+
+
+def test_value_not_understood_is_reported_not_scored(tmp_path):
+    form = project("党建工作经费")
+    form["indicators"][0].update(target="见附件", actual="详见报告", score="6")
+    form["total"] = "93.7"
+    report, _ = findings_for(tmp_path, form)
+    assert by_rule(report, "XC305")
+    assert [f.rule for f in report.findings if f.severity == Severity.ERROR] == []
+
+
+def test_indicator_scores_above_sixty(tmp_path):
+    form = project("精准扶贫工作经费")
+    form["indicators"][0]["score"] = "16"
+    form["total"] = "101"
+    report, _ = findings_for(tmp_path, form)
+    [over] = by_rule(report, "XC307")
+    assert over.severity == Severity.ERROR and over.reported == "61"
+
+
+@pytest.mark.parametrize("layout", [Layout(projects_only=True), Layout(projects_only=True, total_in_own_cell=True)])
+def test_total_fix_keeps_the_surrounding_text(tmp_path, layout):
+    form = project("科学技术研究与开发资金")
+    form["total"] = "98.45"
+    report, _ = findings_for(tmp_path, form, layout)
+    [total] = by_rule(report, "XC401")
+    assert (total.reported, total.expected) == ("98.45", "98.54")
+    if isinstance(total.expected_value, str):
+        assert "自评得分" in total.expected_value and "98.54分" in total.expected_value
