@@ -405,6 +405,27 @@ def test_formulas_have_cached_values(rendered):
     assert cell_at(wb, cells["科学技术研究与开发资金|total"]).value.endswith("自评得分: 98.54分")
 
 
+def test_formulas_leave_a_wrong_number_typed_over_the_formula(tmp_path):
+    """A published number that is not what its formula computes (a planted mistake) is written as the
+    number, the way hand-edited forms have it: cached values never disagree with their formulas."""
+    wrong, entries = make_samples.plant(SEED)
+    path = tmp_path / "formulas_with_mistakes.xlsx"
+    cells = render_workbook(wrong, path, layout=Layout(formulas=True, total_in_own_cell=True))
+    formulas, cached = load(path), load(path, True)
+    for entry in entries:
+        assert matches(cell_at(cached, cells[entry["key"]]).value, entry["reported"]), entry
+    typed = ["科技经信服务平台维护费|budget.rate", "科技经信服务平台维护费|budget.score",  # its rate is typed over
+             "经济运行和投资技改工作经费|budget.score", "安全生产第三方服务经费|total", f"{DEPARTMENT_KEY}|budget.score",
+             f"{DEPARTMENT_KEY}|total"]
+    for key in typed:
+        assert not str(cell_at(formulas, cells[key]).value).startswith("="), key
+    for key in ("科学技术研究与开发资金|budget.rate", "科学技术研究与开发资金|budget.score",
+                "经济运行和投资技改工作经费|budget.rate", f"{DEPARTMENT_KEY}|budget.rate"):
+        assert str(cell_at(formulas, cells[key]).value).startswith("="), key
+    # the science form's total is right (98.54) though one of its indicator scores is not: still the typed number
+    assert cell_at(cached, cells["科学技术研究与开发资金|total"]).value == pytest.approx(98.54)
+
+
 def test_total_in_own_cell(rendered):
     _, path, cells = rendered["total_in_own_cell"]
     wb = load(path)

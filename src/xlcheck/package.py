@@ -12,6 +12,7 @@ workbooks are recognised. Every failure becomes a WorkbookError with a code and 
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import posixpath
 import re
@@ -389,84 +390,118 @@ def parse_range(ref: str) -> tuple[int, int, int, int] | None:
 MAIN_NAMESPACES = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}", "{http://purl.oclc.org/ooxml/spreadsheetml/main}", "")
 _ROW_TAGS = {ns + "row" for ns in MAIN_NAMESPACES}
 _MERGE_TAGS = {ns + "mergeCell" for ns in MAIN_NAMESPACES}
+_SHEET_DATA_TAGS = {ns + "sheetData" for ns in MAIN_NAMESPACES}
+_MERGE_CELLS_TAGS = {ns + "mergeCells" for ns in MAIN_NAMESPACES}
+WHOLE_PARSE_LIMIT = 32 * 2**20  # worksheet parts up to this size are parsed in one go (faster); larger ones streamed
 
 
 def read_worksheet(data: bytes, strings: list[str], formats: list[str]) -> tuple[dict, list]:
-    """Cells {(row, col): SourceCell} and merged ranges of one worksheet part."""
-    cells: dict[tuple[int, int], SourceCell] = {}
+    """Cells {(row, col): SourceCell} and merged ranges of one worksheet part.
+
+    Small parts are parsed whole (ElementTree's C parser, no per-element Python work); large ones
+    with iterparse, each row dropped once read.
+    """
+    reader = _RowReader(strings, formats)
     merged = []
-    columns: dict[str, int] = {}
-    last_row = 0
-    tags: dict[str, str] = {}
-    for _, el in ET.iterparse(io.BytesIO(data)):
-        tag = el.tag
-        if tag in _ROW_TAGS:
-            if not tags:
-                ns = tag[:-3]
-                tags = {name: ns + name for name in ("c", "v", "f", "is")}
-            r = el.get("r")
-            last_row = int(r) if r else last_row + 1
-            col = 0
-            for c in el:
-                if c.tag != tags["c"]:
-                    continue
-                ref = c.get("r")
-                row = last_row
-                if ref:
-                    match = _REF.match(ref)
-                    letters = match.group(1)
-                    col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
-                    row = int(match.group(2))
-                else:
-                    col += 1
-                cell = _cell(c, tags, strings, formats)
-                if cell is not None:
-                    cells[(row, col)] = cell
-            el.clear()
-        elif tag in _MERGE_TAGS:
-            rng = parse_range(el.get("ref", ""))
-            if rng:
-                merged.append(rng)
-    return cells, merged
+    if len(data) <= WHOLE_PARSE_LIMIT:
+        for section in ET.fromstring(data):
+            if section.tag in _SHEET_DATA_TAGS:
+                for row in section:
+                    if row.tag in _ROW_TAGS:
+                        reader.read(row)
+            elif section.tag in _MERGE_CELLS_TAGS:
+                merged.extend(parse_range(m.get("ref", "")) for m in section if m.tag in _MERGE_TAGS)
+    else:
+        for _, el in ET.iterparse(io.BytesIO(data)):
+            if el.tag in _ROW_TAGS:
+                reader.read(el)
+                el.clear()
+            elif el.tag in _MERGE_TAGS:
+                merged.append(parse_range(el.get("ref", "")))
+    return reader.cells, [m for m in merged if m]
 
 
-def _cell(c: ET.Element, tags: dict[str, str], strings: list[str], formats: list[str]) -> SourceCell | None:
-    """One <c> element as a SourceCell, or None when it holds nothing."""
-    v_el = f_el = is_el = None
-    for child in c:
-        if child.tag == tags["v"]:
-            v_el = child
-        elif child.tag == tags["f"]:
-            f_el = child
-        elif child.tag == tags["is"]:
-            is_el = child
-    if v_el is None and f_el is None and is_el is None:
-        return None
-    v = v_el.text if v_el is not None else None
-    formula = (f_el.text or "") if f_el is not None else None
-    kind = c.get("t", "n")
-    value: str | Decimal | bool | None = None
-    error = None
-    if kind == "s":
-        value = strings[int(v)] if v is not None and v.strip() else None
-    elif kind in ("str", "d"):
-        value = unescape(v or "") if v_el is not None else None
-    elif kind == "inlineStr":
-        value = rich_text(is_el) if is_el is not None else unescape(v or "")
-    elif kind == "b":
-        value = (v or "").strip() in ("1", "true") if v else None
-    elif kind == "e":
-        error = (v or "").strip() or None
-    elif v is not None and v.strip():
-        value = Decimal(v)
-        if not value.is_finite():
-            raise InvalidOperation(v)
-    if formula is None and error is None and (value is None or value == ""):
-        return None
-    s = c.get("s")
-    index = int(s) if s else 0
-    fmt = formats[index] if index < len(formats) else "General"
-    return SourceCell(value=value, formula=formula, error=error, number_format=fmt)
+class _RowReader:
+    """Turns <row> elements into SourceCells."""
+
+    def __init__(self, strings: list[str], formats: list[str]):
+        self.strings = strings
+        self.formats = formats
+        self.cells: dict[tuple[int, int], SourceCell] = {}
+        self.columns: dict[str, int] = {}
+        self.plain: dict[tuple, SourceCell | None] = {}  # (t, v text, s) -> the cell of a value-only <c>
+        self.last_row = 0
+        self.tags: tuple[str, str, str, str] | None = None
+
+    def read(self, row_el: ET.Element) -> None:
+        if self.tags is None:
+            ns = row_el.tag[:-3]
+            self.tags = (ns + "c", ns + "v", ns + "f", ns + "is")
+        c_tag, v_tag, f_tag, is_tag = self.tags
+        r = row_el.get("r")
+        row = self.last_row = int(r) if r else self.last_row + 1
+        cells, columns, plain = self.cells, self.columns, self.plain
+        col = 0
+        for c in row_el:
+            if c.tag != c_tag:
+                continue
+            ref = c.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
+                row = int(ref[len(letters):])
+            else:
+                col += 1
+            children = len(c)
+            if not children:  # no <v>, <f> or <is>: an empty (perhaps styled) cell
+                continue
+            if children == 1 and c[0].tag == v_tag:  # just a value: cells are immutable, equal ones shared
+                key = (c.get("t"), c[0].text, c.get("s"))
+                cell = plain.get(key, plain)
+                if cell is plain:
+                    cell = plain[key] = self.cell(c, v_tag, f_tag, is_tag)
+            else:
+                cell = self.cell(c, v_tag, f_tag, is_tag)
+            if cell is not None:
+                cells[(row, col)] = cell
+
+    def cell(self, c: ET.Element, v_tag: str, f_tag: str, is_tag: str) -> SourceCell | None:
+        """One <c> element as a SourceCell, or None when it holds nothing."""
+        v_el = f_el = is_el = None
+        for child in c:
+            tag = child.tag
+            if tag == v_tag:
+                v_el = child
+            elif tag == f_tag:
+                f_el = child
+            elif tag == is_tag:
+                is_el = child
+        v = v_el.text if v_el is not None else None
+        formula = (f_el.text or "") if f_el is not None else None
+        kind = c.get("t", "n")
+        value: str | Decimal | bool | None = None
+        error = None
+        if kind == "n":
+            if v is not None and v.strip():
+                value = Decimal(v)
+                if not value.is_finite():
+                    raise InvalidOperation(v)
+        elif kind == "s":
+            value = self.strings[int(v)] if v is not None and v.strip() else None
+        elif kind in ("str", "d"):
+            value = unescape(v or "") if v_el is not None else None
+        elif kind == "inlineStr":
+            value = rich_text(is_el) if is_el is not None else unescape(v or "")
+        elif kind == "b":
+            value = v.strip() in ("1", "true") if v else None
+        elif kind == "e":
+            error = (v or "").strip() or None
+        if formula is None and error is None and (value is None or value.__class__ is str and not value):
+            return None
+        s = c.get("s")
+        index = int(s) if s else 0
+        fmt = self.formats[index] if index < len(self.formats) else "General"
+        return SourceCell(value, formula, error, fmt)
 
 
 def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
@@ -552,8 +587,12 @@ def read_sheets(path: str | Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[
     """
     path = Path(path)
     kind = detect_format(path)
-    if kind == "xls":
-        if path.stat().st_size > max_bytes:
-            raise WorkbookError.for_file("too_large", path, f"{path.stat().st_size} bytes")
-        return _read_xls(path)
-    return _read_xlsx(path, max_bytes)
+    if kind == "xls" and path.stat().st_size > max_bytes:
+        raise WorkbookError.for_file("too_large", path, f"{path.stat().st_size} bytes")
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new objects, no cycles: the cyclic collector would only rescan them
+    try:
+        return _read_xls(path) if kind == "xls" else _read_xlsx(path, max_bytes)
+    finally:
+        if collecting:
+            gc.enable()

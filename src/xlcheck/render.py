@@ -18,6 +18,11 @@ Each value is 'Sheet!A1' (split at the last '!'). Only non-empty cells are liste
 all stacked in one sheet, forms starting anywhere, numbers typed as text, rates as percent / fraction /
 points / text, label spellings with line breaks and full-width brackets, formulas with cached values,
 the header total in its own cell.
+
+With formulas, a rate, budget score or own-cell total becomes a formula only where the published number is
+what the formula computes (at 2 decimals); a number that is not (a mistake, real or planted) is written as
+that number, typed over the formula as in hand-edited forms. So mistakes survive every layout, and no
+cached value disagrees with its formula.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from math import ceil
 
 import xlsxwriter
@@ -54,7 +59,7 @@ class Layout:
     numbers_as_text: bool = False  # budget/spent/rate/score/total and indicator values as text ('19.04 ')
     rate_format: str = "percent"  # percent: 0.9521 '0.00%'; fraction: 0.9521 General; points: 95.21; text: '95.21%'
     label_variants: bool = False  # '一级指\n标', '执行率（B/A）', '项目年度\n绩效指标\n(60分)' ...
-    formulas: bool = False  # rate =D/C, score =MIN(20,20*rate), own-cell totals as sums, with cached values
+    formulas: bool = False  # rate =D/C, score =MIN(20,20*rate), own-cell total =F+G+SUM(..), cached values
     total_in_own_cell: bool = False  # header '自评得分:' label and the number in the next cell
     projects_only: bool = False
     department_only: bool = False
@@ -144,6 +149,17 @@ def _plain_format(text: str) -> str:
 def _percent_format(text: str) -> str:
     d = _decimals(text.rstrip("%"))
     return "0." + "0" * d + "%" if d else "0%"
+
+
+def _agrees(published: str, value: Decimal) -> bool:
+    """Whether a published number ('95.21%' compared as 95.21, '19.04') is `value` at 2 decimals, half up.
+    An empty cell agrees with anything (blank forms)."""
+    text = published.strip().rstrip("%")
+    if not text:
+        return True
+    want = _dec(text)
+    cent = Decimal("0.01")
+    return want is not None and want.quantize(cent, ROUND_HALF_UP) == value.quantize(cent, ROUND_HALF_UP)
 
 
 def _display_width(text: str) -> int:
@@ -273,10 +289,10 @@ class _SheetWriter:
         if value:
             self.need_height(row, row, col, col2, value)
 
-    def formula(self, row, col, formula: str, cached: float, num_format: str, *, row2=None, col2=None):
+    def formula(self, row, col, formula: str, cached: Decimal, num_format: str, *, col2=None):
         fmt = self.styles.get("center", num_format)
-        r, c, _, _ = self._span(row, col, row2, col2, fmt)
-        self.ws.write_formula(r, c, formula, fmt, cached)
+        r, c, _, _ = self._span(row, col, row, col2, fmt)
+        self.ws.write_formula(r, c, formula, fmt, float(cached))
 
 
 class _FormRenderer:
@@ -292,9 +308,9 @@ class _FormRenderer:
         self.cells[f"{self.key}|{field}"] = self.s.ref(row, col)
 
     # -- shared blocks ---------------------------------------------------------------------------
-    def budget_block(self, row: int, budget: dict, label: str, heads: tuple[str, str, str, str]) -> tuple[int, int, float]:
+    def budget_block(self, row: int, budget: dict, label: str, heads: tuple[str, str, str, str]) -> tuple[int, int, Decimal]:
         """Two rows: the headers and the one budget line.
-        Returns (the next row, the row of the numbers, the budget score as the cell holds it)."""
+        Returns (the next row, the row of the numbers, the budget score as its cell holds it)."""
         s = self.s
         s.text(row, 0, s.label(label), "label", row2=row + 1)
         s.text(row, 1, "", "label")
@@ -305,27 +321,37 @@ class _FormRenderer:
         s.text(r, 1, s.label(budget.get("item", "")), "center")
         s.number(r, 2, budget.get("budget", ""))
         s.number(r, 3, budget.get("spent", ""))
+        rate_text, score_text = budget.get("rate", ""), budget.get("score", "")
         a, b = _dec(budget.get("budget", "")), _dec(budget.get("spent", ""))
+        written = {field: bool(budget.get(field, "")) for field in ("budget", "spent", "rate", "score")}
+        score = _dec(score_text) or Decimal(0)
         if self.layout.formulas and a and b is not None:
-            rate = float(b) / float(a)
-            spent_over_budget = f"{s.a1(r, 3)}/{s.a1(r, 2)}"
-            if self.layout.rate_format == "points":
-                s.formula(r, 4, f"={spent_over_budget}*100", rate * 100, "0.00")
-                score_formula = f"=MIN(20,20*{s.a1(r, 4)}/100)"
+            # Formulas where the published number is what they compute; a number that is not (a mistake)
+            # is typed over the formula, as in hand-edited forms, so cached values never lie.
+            rate = b / a
+            if _agrees(rate_text, rate * 100):
+                ratio = f"{s.a1(r, 3)}/{s.a1(r, 2)}"
+                if self.layout.rate_format == "points":
+                    s.formula(r, 4, f"={ratio}*100", rate * 100, "0.00")
+                else:
+                    s.formula(r, 4, f"={ratio}", rate, "General" if self.layout.rate_format == "fraction" else "0.00%")
+                written["rate"] = True
             else:
-                s.formula(r, 4, f"={spent_over_budget}", rate,
-                          "General" if self.layout.rate_format == "fraction" else "0.00%")
-                score_formula = f"=MIN(20,20*{s.a1(r, 4)})"
-            score = min(20.0, 20 * rate)
-            s.formula(r, 5, score_formula, score, "0.00", col2=6)
-            shown = dict.fromkeys(("budget", "spent", "rate", "score"), True)
+                s.number(r, 4, rate_text, rate=True)
+                rate = _dec(rate_text.strip().rstrip("%"))
+                rate = rate / 100 if rate is not None else None
+            if rate is not None and _agrees(score_text, min(Decimal(20), 20 * rate)):
+                score = min(Decimal(20), 20 * rate)
+                per_point = "/100" if self.layout.rate_format == "points" else ""
+                s.formula(r, 5, f"=MIN(20,20*{s.a1(r, 4)}{per_point})", score, "0.00", col2=6)
+                written["score"] = True
+            else:
+                s.number(r, 5, score_text, col2=6, trailing_space=True)
         else:
-            s.number(r, 4, budget.get("rate", ""), rate=True)
-            s.number(r, 5, budget.get("score", ""), col2=6, trailing_space=True)
-            score = float(_dec(budget.get("score", "")) or 0)
-            shown = {field: bool(budget.get(field, "")) for field in ("budget", "spent", "rate", "score")}
+            s.number(r, 4, rate_text, rate=True)
+            s.number(r, 5, score_text, col2=6, trailing_space=True)
         for field, col in (("budget", 2), ("spent", 3), ("rate", 4), ("score", 5)):
-            if shown[field]:
+            if written[field]:
                 self.put(f"budget.{field}", r, col)
         return row + 2, r, score
 
@@ -367,18 +393,20 @@ class _FormRenderer:
         return row
 
     def total_cells(self, row: int, text_col: int, inline_text: str, label: str, total: str,
-                    formula: tuple[str, float] | None):
+                    formula: tuple[str, Decimal] | None):
         """The total of the header line: inside text from `text_col` to G (as published), or with
-        total_in_own_cell the label in F and the number (or, with formulas, its sum) in G."""
+        total_in_own_cell the label in F and the number in G: with formulas, the sum of the parts when
+        the published total is that sum, else the number typed over it."""
         s = self.s
         if self.layout.total_in_own_cell:
             s.text(row, 5, s.label(label), "header_right")
-            if self.layout.formulas and formula:
+            if self.layout.formulas and formula and _agrees(total, formula[1]):
                 s.formula(row, 6, *formula, "0.00")
+                self.put("total", row, 6)
             else:
                 s.number(row, 6, total)
-            if total or (self.layout.formulas and formula):
-                self.put("total", row, 6)
+                if total:
+                    self.put("total", row, 6)
         else:
             s.text(row, text_col, inline_text, "header", col2=6)
             if total:
@@ -428,8 +456,8 @@ class _ProjectForm(_FormRenderer):
         total = p.get("total", "")
         formula = None
         if indicators:
-            cached = budget_score + float(_dec(goal.get("score", "")) or 0) + sum(
-                float(_dec(i.get("score", "")) or 0) for i in indicators)
+            cached = budget_score + (_dec(goal.get("score", "")) or 0) + sum(
+                (_dec(i.get("score", "")) or Decimal(0) for i in indicators), Decimal(0))
             last = first + len(indicators) - 1
             formula = (f"={s.a1(budget_row, 5)}+{s.a1(goal_row, 6)}+SUM({s.a1(first, 6)}:{s.a1(last, 6)})", cached)
         if self.layout.total_in_own_cell:
@@ -460,7 +488,7 @@ class _DepartmentForm(_FormRenderer):
         r, budget_row, budget_score = self.budget_block(
             r + 1, d.get("budget", {}), "预算执行情况（万元）（20分）",
             ("预算数 (A)", "执行数（B）", "执行率 (B/A)", "得分（20分*执行率）"))
-        score_ranges, weights, indicator_sum = [], Decimal(0), 0.0
+        score_ranges, weights, indicator_sum = [], Decimal(0), Decimal(0)
         for goal in d.get("goals", []):
             n, weight = goal.get("number", ""), goal.get("weight", "")
             weights += _dec(weight) or 0
@@ -473,7 +501,7 @@ class _DepartmentForm(_FormRenderer):
                                             indicators, f"goal.{n}.indicator.")
             if indicators:
                 score_ranges.append(f"{s.a1(first, 6)}:{s.a1(r - 1, 6)}")
-            indicator_sum += sum(float(_dec(i.get("score", "")) or 0) for i in indicators)
+            indicator_sum += sum((_dec(i.get("score", "")) or Decimal(0) for i in indicators), Decimal(0))
         r = self.closing_rows(r, d)
         notes = d.get("notes", [])
         for note in ["备注："] + notes if notes else []:
@@ -490,7 +518,7 @@ class _DepartmentForm(_FormRenderer):
         s.text(header_row, 3, f"填报日期{colon}{date}", "header", col2=4)
         total = d.get("total", "")
         formula = (f"={s.a1(budget_row, 5)}+{weights}+SUM({','.join(score_ranges)})",
-                   budget_score + float(weights) + indicator_sum) if score_ranges else None
+                   budget_score + weights + indicator_sum) if score_ranges else None
         self.total_cells(header_row, 5, f"{s.label('总分：')}{total or BLANK_FIELD}分", "总分：", total, formula)
         return r
 

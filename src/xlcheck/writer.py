@@ -72,7 +72,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]
 def xml_text(value: str) -> str:
     """Text for an element: OOXML _xHHHH_ escapes for characters XML cannot hold, then &, <, >."""
     value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    value = _CONTROL.sub(lambda m: "_x005F" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
+    value = _CONTROL.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -1,0 +1,334 @@
+"""writer.py: the corrected copy changes only what it must, and opens everywhere."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from conftest import convert_with_soffice
+from richbook import MAIN_SHEET, build_cfb, read_part, rewrite_parts, write_minimal, write_rich
+from xlcheck.model import CellFix
+from xlcheck.package import WorkbookError, read_sheets
+from xlcheck.writer import Table, shift_formula, write_corrected
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REPORT = "核查结果"
+
+FIXES = [
+    CellFix(MAIN_SHEET, "B4", Decimal("20000"), "预算数应为 20000"),
+    CellFix(MAIN_SHEET, "C4", Decimal("25225.73"), "执行数应为 25225.73（原为公式）"),
+    CellFix(MAIN_SHEET, "A4", "项目资金（修正）", "名称已统一"),
+    CellFix(MAIN_SHEET, "I4", Decimal("0.5"), "新增的单元格"),
+    CellFix(MAIN_SHEET, "B7", Decimal("-1.25"), "新增的行"),
+    CellFix("附表", "B3", Decimal("31"), "附表数值"),
+]
+FIXED = {(MAIN_SHEET, 4, 2): Decimal("20000"), (MAIN_SHEET, 4, 3): Decimal("25225.73"), (MAIN_SHEET, 4, 1): "项目资金（修正）",
+         (MAIN_SHEET, 4, 9): Decimal("0.5"), (MAIN_SHEET, 7, 2): Decimal("-1.25"), ("附表", 3, 2): Decimal("31")}
+TABLES = [
+    Table(["规则", "工作表", "单元格", "说明", "原值", "应为"], [
+        ["XC101", MAIN_SHEET, "C4", "=B4*2 的结果与合计不符", Decimal("25225.72"), Decimal("25225.73")],
+        ["XC102", "附表", "B3", "+1 @SUM(A1) -2", 30, 31.5],
+        ["XC103", None, None, "很长的中文说明文字" * 5, None, None],
+    ]),
+    Table(["汇总", "数量"], [["错误", 2], ["警告", 0]]),
+]
+# CT_Worksheet's child order (what Excel insists on)
+SHEET_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr", "sheetProtection",
+               "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate", "customSheetViews", "mergeCells",
+               "phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
+               "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
+               "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"]
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("writer")
+    src = write_rich(folder / "自评表.xlsx")
+    before = (src.read_bytes(), src.stat().st_mtime_ns)
+    dst = folder / "自评表.checked.xlsx"
+    write_corrected(src, dst, FIXES, TABLES)
+    return src, dst, before
+
+
+def members(path: Path) -> dict[str, zipfile.ZipInfo]:
+    with zipfile.ZipFile(path) as z:
+        return {info.filename: info for info in z.infolist()}
+
+
+def cells_by_sheet(path: Path) -> dict:
+    return {s.name: s for s in read_sheets(path)}
+
+
+def check_sheet_xml(xml: bytes) -> None:
+    """Top-level children in schema order; rows ascending; cells ascending within each row."""
+    root = ET.fromstring(xml)
+    names = [el.tag.replace(NS, "") for el in root if el.tag.startswith(NS)]
+    positions = [SHEET_ORDER.index(n) for n in names]
+    assert positions == sorted(positions), names
+    last_row = 0
+    for row in root.find(f"{NS}sheetData"):
+        number = int(row.get("r"))
+        assert number > last_row
+        last_row = number
+        cols = [openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", c.get("r")).group()) for c in row]
+        assert cols == sorted(set(cols)) and all(re.fullmatch(rf"[A-Z]+{number}", c.get("r")) for c in row)
+
+
+# ---------------------------------------------------------------- what changes and what does not
+
+
+def test_unchanged_parts_keep_their_bytes_order_and_compression(books):
+    src, dst, _ = books
+    old, new = members(src), members(dst)
+    changed = {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/styles.xml", "xl/workbook.xml",
+               "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/comments1.xml", "xl/worksheets/_rels/sheet2.xml.rels"}
+    added = {"xl/worksheets/sheet5.xml", "xl/comments2.xml", "xl/drawings/vmlDrawing2.vml"}
+    assert list(new)[: len(old)] == list(old)
+    assert set(new) - set(old) == added
+    for name, info in old.items():
+        assert new[name].compress_type == info.compress_type
+        same = read_part(src, name) == read_part(dst, name)
+        assert same == (name not in changed | {"xl/drawings/vmlDrawing1.vml"}), name
+    # The main sheet already had comments and VML: both are extended, not replaced.
+    assert read_part(dst, "xl/drawings/vmlDrawing1.vml").startswith(read_part(src, "xl/drawings/vmlDrawing1.vml")[:-6])
+    assert read_part(dst, "xl/worksheets/_rels/sheet1.xml.rels") == read_part(src, "xl/worksheets/_rels/sheet1.xml.rels")
+
+
+def test_only_the_fixed_cells_differ(books):
+    src, dst, _ = books
+    before, after = cells_by_sheet(src), cells_by_sheet(dst)
+    assert list(after) == list(before) + [REPORT]
+    for name, sheet in before.items():
+        new = after[name]
+        assert new.merged == sheet.merged and new.hidden == sheet.hidden
+        for key in set(sheet.cells) | set(new.cells):
+            if (name, *key) in FIXED:
+                assert new.cells[key].value == FIXED[(name, *key)] and new.cells[key].formula is None
+                if key in sheet.cells:
+                    assert new.cells[key].number_format == sheet.cells[key].number_format
+            else:
+                assert new.cells.get(key) == sheet.cells.get(key), (name, key)
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet5.xml"):
+        check_sheet_xml(read_part(dst, name))
+
+
+def test_input_is_never_written(books):
+    src, _, (data, mtime) = books
+    assert src.read_bytes() == data and src.stat().st_mtime_ns == mtime
+
+
+# ---------------------------------------------------------------- the output opens, with values, highlights, notes
+
+
+def test_openpyxl_sees_values_highlights_and_notes(books):
+    _, dst, _ = books
+    wb = openpyxl.load_workbook(dst)
+    assert wb.sheetnames == [MAIN_SHEET, "附表", "隐藏表", "深藏表", "图表", REPORT]
+    ws = wb[MAIN_SHEET]
+    assert ws["B4"].value == 20000 and ws["C4"].value == 25225.73 and ws["C4"].data_type == "n"
+    assert ws["A4"].value == "项目资金（修正）" and ws["I4"].value == 0.5 and ws["B7"].value == -1.25
+    for ref in ("B4", "C4", "A4", "I4", "B7"):
+        assert ws[ref].fill.fill_type == "solid" and ws[ref].fill.fgColor.rgb == "FFFFFF00", ref
+    assert ws["B4"].number_format == "#,##0.00" and ws["B4"].border.left.style == "thin"  # style kept
+    assert ws["B5"].fill.fill_type is None  # untouched cells keep theirs
+    assert ws["C4"].comment.text == "执行数应为 25225.73（原为公式）" and ws["C4"].comment.author == "xlcheck"
+    assert ws["A4"].comment.text == "名称已统一\n原有批注"  # the old note is kept after ours
+    assert wb["附表"]["B3"].comment.text == "附表数值" and wb["附表"]["B3"].value == 31
+    assert ws["H4"].value == "=B4+1" and wb["附表"]["C2"].value == "=项目自评表!B4/100"
+    # What the writer did not touch is still there.
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:F1"]
+    assert ws.protection.sheet and ws.data_validations.dataValidation[0].formula1 == '"优,良,中,差"'
+    assert ws.conditional_formatting and ws.column_dimensions["A"].width == pytest.approx(18.7109375)
+    assert ws.row_dimensions[1].height == 30
+    assert ws.print_title_rows == "$1:$3" and "预算合计" in wb.defined_names
+    assert wb["隐藏表"].sheet_state == "hidden" and wb["深藏表"].sheet_state == "veryHidden"
+    with zipfile.ZipFile(dst) as z:
+        names = z.namelist()
+    assert "xl/media/image1.png" in names and "xl/charts/chart1.xml" in names and "xl/drawings/drawing1.xml" in names
+    assert b'fullCalcOnLoad="1"' in read_part(dst, "xl/workbook.xml")
+
+
+def test_report_sheet_layout(books):
+    _, dst, _ = books
+    ws = openpyxl.load_workbook(dst)[REPORT]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("规则", "工作表", "单元格", "说明", "原值", "应为")
+    assert rows[1] == ("XC101", MAIN_SHEET, "C4", "=B4*2 的结果与合计不符", 25225.72, 25225.73)
+    assert rows[2] == ("XC102", "附表", "B3", "+1 @SUM(A1) -2", 30, 31.5)
+    assert rows[4] == (None,) * 6 and rows[5][:2] == ("汇总", "数量") and rows[6][:2] == ("错误", 2)
+    assert ws["D2"].data_type == "s" and ws["D3"].data_type == "s" and ws["E2"].data_type == "n"
+    assert ws["A1"].font.b and ws["A6"].font.b and not ws["A2"].font.b
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["D"].width > 80 - 1 and ws.column_dimensions["C"].width < 10
+    assert ws.column_dimensions["B"].width == 12  # 项目自评表: 5 CJK characters count 10, plus 2
+    assert b"<f>" not in read_part(dst, "xl/worksheets/sheet5.xml")
+
+
+def test_calamine_reads_the_output(books):
+    _, dst, _ = books
+    book = CalamineWorkbook.from_path(str(dst))
+    assert book.sheet_names[-1] == REPORT
+    rows = book.get_sheet_by_name(MAIN_SHEET).to_python()
+    assert rows[3][:4] == ["项目资金（修正）", 20000, 25225.73, 0.95] and rows[3][8] == 0.5
+    assert book.get_sheet_by_name(REPORT).to_python()[1][3] == "=B4*2 的结果与合计不符"
+
+
+def test_libreoffice_opens_recalculates_and_shows_the_fixes(books, tmp_path, soffice):
+    _, dst, _ = books
+    out = convert_with_soffice(soffice, dst, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path)
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    row4 = rows[3]
+    assert row4[:3] == ["项目资金（修正）", "20,000.00", "25,225.73"]
+    assert row4[7] == "20001"  # =B4+1, recomputed from the corrected B4 on load
+    assert row4[8] == "0.5" and rows[6][1] == "-1.25"
+
+
+# ---------------------------------------------------------------- paths and failures
+
+
+def test_same_path_is_refused(books, tmp_path):
+    src, _, (data, _) = books
+    for target in (src, src.parent / "x" / ".." / src.name):
+        with pytest.raises(WorkbookError) as caught:
+            write_corrected(src, target, FIXES, TABLES)
+        assert caught.value.code == "same_path"
+    link = tmp_path / "link.xlsx"
+    os.link(src, link)
+    with pytest.raises(WorkbookError):
+        write_corrected(src, link, FIXES, TABLES)
+    assert src.read_bytes() == data
+
+
+def test_a_failed_write_leaves_no_temp_file_and_the_old_output(books, tmp_path, monkeypatch):
+    src, _, _ = books
+    dst = tmp_path / "out.xlsx"
+    dst.write_bytes(b"old output")
+    calls = []
+
+    def failing_writestr(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise OSError("disk full")
+        return original(self, *args, **kwargs)
+
+    original = zipfile.ZipFile.writestr
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
+    with pytest.raises(OSError, match="disk full"):
+        write_corrected(src, dst, FIXES, TABLES)
+    assert dst.read_bytes() == b"old output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def test_bad_requests(books, tmp_path):
+    src, _, _ = books
+    with pytest.raises(ValueError):
+        write_corrected(src, tmp_path / "a.xlsx", [CellFix("没有这个表", "A1", Decimal(1), "")], [])
+    with pytest.raises(ValueError):
+        write_corrected(src, tmp_path / "a.xlsx", [CellFix(MAIN_SHEET, "A0x", Decimal(1), "")], [])
+    for name in ("核查/结果", "", "x" * 32, "'引号'"):
+        with pytest.raises(WorkbookError) as caught:
+            write_corrected(src, tmp_path / "a.xlsx", [], [], report_sheet_name=name)
+        assert caught.value.code == "bad_sheet_name"
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(build_cfb({"Workbook": b"\x09\x08" + b"\x00" * 100}))
+    with pytest.raises(WorkbookError) as caught:
+        write_corrected(xls, tmp_path / "a.xlsx", [], [])
+    assert caught.value.code == "not_xlsx"
+    with pytest.raises(WorkbookError) as caught:
+        write_corrected(tmp_path / "none.xlsx", tmp_path / "a.xlsx", [], [])
+    assert caught.value.code == "missing"
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+# ---------------------------------------------------------------- running again, formulas, odd packages
+
+
+def test_fixing_the_output_again_keeps_one_report_sheet(books, tmp_path):
+    _, first, _ = books
+    second = tmp_path / "again.xlsx"
+    write_corrected(first, second, [CellFix(MAIN_SHEET, "B5", Decimal("-4"), "再次修正")], [Table(["第二次"], [["只有一行"]])])
+    wb = openpyxl.load_workbook(second)
+    assert wb.sheetnames == [MAIN_SHEET, "附表", "隐藏表", "深藏表", "图表", REPORT]
+    assert list(wb[REPORT].iter_rows(values_only=True)) == [("第二次",), ("只有一行",)]
+    assert wb[MAIN_SHEET]["B5"].value == -4 and wb[MAIN_SHEET]["B4"].value == 20000
+    assert wb[MAIN_SHEET]["B5"].comment.text == "再次修正"
+    assert set(members(second)) == set(members(first))  # the report part replaced in place
+    assert read_part(second, "xl/workbook.xml") == read_part(first, "xl/workbook.xml")
+
+
+def test_shared_formula_followers_get_their_own_formula_when_the_master_is_fixed(tmp_path):
+    data = ('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B3" si="0">A1*2+$A$1</f><v>3</v></c></row>'
+            '<row r="2"><c r="A2"><v>2</v></c><c r="B2"><f t="shared" si="0"/><v>5</v></c></row>'
+            '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f t="shared" si="0"/><v>7</v></c></row>')
+    src = write_minimal(tmp_path / "shared.xlsx", {"S": data})
+    dst = tmp_path / "out.xlsx"
+    write_corrected(src, dst, [CellFix("S", "B1", Decimal("99"), "改为数值")], [])
+    ws = openpyxl.load_workbook(dst)["S"]
+    assert ws["B1"].value == 99 and ws["B2"].value == "=A2*2+$A$1" and ws["B3"].value == "=A3*2+$A$1"
+    after = cells_by_sheet(dst)["S"]
+    assert after.get(2, 2).value == Decimal(5) and after.get(3, 2).formula == "A3*2+$A$1"
+
+
+def test_shift_formula():
+    assert shift_formula("SUM(B2:B5)*$C$1+Sheet2!D4", 2, 1) == "SUM(C4:C7)*$C$1+Sheet2!E6"
+    assert shift_formula("'表 1'!A1&\"A1\"+LOG10(A$1)+$A1", 1, 1) == "'表 1'!B2&\"A1\"+LOG10(B$1)+$A2"
+    assert shift_formula("SUM(A:A)+SUM(1:1)+Table1[[#This Row],[ABC1]]", 1, 1) == "SUM(B:B)+SUM(2:2)+Table1[[#This Row],[ABC1]]"
+    assert shift_formula("A1", -1, 0) == "#REF!"
+
+
+def test_calc_chain_dropped_only_when_a_formula_is_replaced(tmp_path):
+    src = write_rich(tmp_path / "chain.xlsx")
+    rels = read_part(src, "xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    types = read_part(src, "[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    chain = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="C4" i="1"/><c r="E4"/><c r="G4"/><c r="H4"/></calcChain>'
+    rewrite_parts(src, {"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types, "xl/calcChain.xml": chain})
+    kept = tmp_path / "kept.xlsx"
+    write_corrected(src, kept, [CellFix(MAIN_SHEET, "B5", Decimal("1"), "值")], [])
+    assert read_part(kept, "xl/calcChain.xml") == chain
+    dropped = tmp_path / "dropped.xlsx"
+    write_corrected(src, dropped, [CellFix(MAIN_SHEET, "C4", Decimal("1"), "公式改为值")], [])
+    assert "xl/calcChain.xml" not in members(dropped)
+    assert b"calcChain" not in read_part(dropped, "xl/_rels/workbook.xml.rels")
+    assert b"calcChain" not in read_part(dropped, "[Content_Types].xml")
+    assert openpyxl.load_workbook(dropped)[MAIN_SHEET]["C4"].value == 1
+
+
+def test_package_without_styles_with_prefixed_elements(tmp_path, soffice):
+    data = '<row r="2"><c r="B2"><v>1</v></c><c r="D2"><v>4</v></c></row>'
+    src = write_minimal(tmp_path / "bare.xlsx", {"表": data}, styles=None, prefix="x:")
+    dst = tmp_path / "bare.out.xlsx"
+    write_corrected(src, dst, [CellFix("表", "C2", Decimal("3.5"), "插在中间"), CellFix("表", "A1", "首行", "新行")], [Table(["a"], [[1]])])
+    xml = read_part(dst, "xl/worksheets/sheet1.xml").decode()
+    assert '<x:c r="B2"><x:v>1</x:v></x:c><x:c r="C2" s="1"><x:v>3.5</x:v></x:c><x:c r="D2">' in xml
+    assert '<x:legacyDrawing r:id="' in xml
+    check_sheet_xml(xml.encode())
+    ws = openpyxl.load_workbook(dst)["表"]
+    assert ws["C2"].value == 3.5 and ws["A1"].value == "首行" and ws["C2"].fill.fgColor.rgb == "FFFFFF00"
+    assert ws["C2"].comment.text == "插在中间"
+    out = convert_with_soffice(soffice, dst, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "lo")
+    assert list(csv.reader(out.read_text(encoding="utf-8").splitlines()))[:2] == [["首行", "", "", ""], ["", "1", "3.5", "4"]]
+
+
+def test_text_is_escaped_and_never_a_formula(tmp_path):
+    src = write_minimal(tmp_path / "e.xlsx", {"S": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    nasty = 'a<b>&"c"\'d\x01e_x0041_f\n=1+1'
+    dst = tmp_path / "e.out.xlsx"
+    write_corrected(src, dst, [CellFix("S", "A1", nasty, nasty), CellFix("S", "B1", "=SUM(A1)", "-")], [Table(["=x", "@y"], [[nasty, "+1"]])],
+                    report_sheet_name="核查 & <结果>")
+    sheets = cells_by_sheet(dst)
+    assert sheets["S"].get(1, 1).value == nasty and sheets["S"].get(1, 2) .formula is None
+    assert sheets["核查 & <结果>"].get(2, 1).value == nasty and sheets["核查 & <结果>"].get(1, 1).value == "=x"
+    wb = openpyxl.load_workbook(dst)
+    assert wb.sheetnames == ["S", "核查 & <结果>"]
+    assert wb["S"]["B1"].data_type == "s" and wb["S"]["A1"].comment.text.startswith('a<b>&"c"')
