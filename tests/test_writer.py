@@ -188,7 +188,7 @@ def test_libreoffice_opens_recalculates_and_shows_the_fixes(books, tmp_path, sof
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     row4 = rows[3]
     assert row4[:3] == ["项目资金（修正）", "20,000.00", "25,225.73"]
-    assert row4[7] == "20001"  # =B4+1, recomputed from the corrected B4 on load
+    assert row4[7] == "20001"  # =B4+1 had no cached value: computed from the corrected B4
     assert row4[8] == "0.5" and rows[6][1] == "-1.25"
 
 
@@ -332,3 +332,51 @@ def test_text_is_escaped_and_never_a_formula(tmp_path):
     wb = openpyxl.load_workbook(dst)
     assert wb.sheetnames == ["S", "核查 & <结果>"]
     assert wb["S"]["B1"].data_type == "s" and wb["S"]["A1"].comment.text.startswith('a<b>&"c"')
+
+
+def test_a_libreoffice_saved_workbook_can_be_corrected(books, tmp_path, soffice):
+    """LibreOffice writes its own dialect (t="n", customFormat="false", its own VML and styles)."""
+    src, _, _ = books
+    lo_book = convert_with_soffice(soffice, src, "xlsx", tmp_path / "lo")
+    dst = tmp_path / "lo.checked.xlsx"
+    write_corrected(lo_book, dst, FIXES, TABLES)
+    old, new = members(lo_book), members(dst)
+    allowed = re.compile(r"xl/worksheets/sheet[125]\.xml|xl/styles\.xml|xl/workbook\.xml|xl/_rels/workbook\.xml\.rels|\[Content_Types\]\.xml"
+                         r"|xl/comments\d+\.xml|xl/drawings/vmlDrawing\d+\.vml|xl/worksheets/_rels/sheet[12]\.xml\.rels|xl/worksheets/sheet\d+\.xml")
+    for name in set(old) | set(new):
+        if name not in old or name not in new or read_part(lo_book, name) != read_part(dst, name):
+            assert allowed.fullmatch(name), name
+    before, after = cells_by_sheet(lo_book), cells_by_sheet(dst)
+    for name, sheet in before.items():
+        for key in set(sheet.cells) | set(after[name].cells):
+            expected = FIXED.get((name, *key))
+            assert (after[name].cells[key].value == expected) if expected is not None else after[name].cells.get(key) == sheet.cells.get(key)
+    wb = openpyxl.load_workbook(dst)
+    assert wb.sheetnames[-1] == REPORT and wb[MAIN_SHEET]["A4"].comment.text == "名称已统一\n原有批注"
+    out = convert_with_soffice(soffice, dst, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "csv")
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    assert rows[3][:3] == ["项目资金（修正）", "20,000.00", "25,225.73"] and rows[6][1] == "-1.25"
+
+
+def test_empty_sheet_without_relationship_namespace(tmp_path):
+    src = write_minimal(tmp_path / "empty.xlsx", {"空表": ""})
+    rewrite_parts(src, {"xl/worksheets/sheet1.xml": lambda b: b.replace(b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"', b"")
+                        .replace(b"<sheetData></sheetData>", b"<sheetData/>")})
+    dst = tmp_path / "empty.out.xlsx"
+    write_corrected(src, dst, [CellFix("空表", "C3", Decimal("7"), "补上")], [])
+    xml = read_part(dst, "xl/worksheets/sheet1.xml")
+    assert b'<sheetData><row r="3"><c r="C3" s="4"><v>7</v></c></row></sheetData><legacyDrawing r:id="rId2"/>' in xml
+    assert b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' in xml
+    assert b'<calcPr fullCalcOnLoad="1"/></workbook>' in read_part(dst, "xl/workbook.xml")
+    check_sheet_xml(xml)
+    ws = openpyxl.load_workbook(dst)["空表"]
+    assert ws["C3"].value == 7 and ws["C3"].comment.text == "补上"
+
+
+def test_unsafe_input_is_refused_before_writing(tmp_path):
+    src = write_rich(tmp_path / "xxe.xlsx")
+    rewrite_parts(src, {"xl/worksheets/sheet2.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><worksheet/>'})
+    with pytest.raises(WorkbookError) as caught:
+        write_corrected(src, tmp_path / "out.xlsx", [CellFix("附表", "A1", "x", "")], [])
+    assert caught.value.code == "unsafe_xml"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["xxe.xlsx"]

@@ -5,8 +5,9 @@ Safety first: the format is decided by the file's bytes; zip packages are checke
 part is refused if it carries a DOCTYPE (the only place entities can be declared); password-protected
 workbooks are recognised. Every failure becomes a WorkbookError with a code and a Chinese message.
 
-.xlsx/.xlsm (and WPS .et saved as OOXML) are read straight from the zip with ElementTree iterparse;
-.xls (OLE2/BIFF) is read with python-calamine.
+.xlsx/.xlsm (and WPS .et saved as OOXML) are read straight from the zip with ElementTree (each
+worksheet parsed whole, or with iterparse when it is very large); .xls (OLE2/BIFF) with python-calamine.
+The Package class and the part helpers (read_rels, sheet_entries ...) are shared with writer.py.
 """
 
 from __future__ import annotations
@@ -256,9 +257,6 @@ def check_prolog(data: bytes, path: Path, part: str) -> None:
 
 # ---------------------------------------------------------------- OOXML structure
 
-RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
 def local(tag: str) -> str:
     """'{ns}sheet' -> 'sheet'."""
     return tag.rpartition("}")[2]
@@ -304,7 +302,8 @@ def sheet_entries(pkg: Package, wb_part: str) -> list[dict]:
     """Every sheet listed in workbook.xml, in order: name, state, rid, kind ('worksheet', 'chartsheet' ...), part."""
     rels = read_rels(pkg, wb_part)
     entries = []
-    for el in ET.fromstring(pkg.read_xml(wb_part)).iter():
+    sheets = [el for section in ET.fromstring(pkg.read_xml(wb_part)) if local(section.tag) == "sheets" for el in section]
+    for el in sheets:
         if local(el.tag) != "sheet":
             continue
         rid = next((v for k, v in el.attrib.items() if local(k) == "id"), "")

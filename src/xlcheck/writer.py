@@ -22,9 +22,10 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .model import CellFix, a1, column_number, parse_a1
-from .package import Package, WorkbookError, detect_format, parse_range, read_rels, rels_part, sheet_entries, workbook_part
+from .package import Package, WorkbookError, detect_format, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_TYPE = REL_NS + "/"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -35,6 +36,13 @@ HIGHLIGHT_RGB = "FFFFFF00"
 NOTE_AUTHOR = "xlcheck"
 MAX_CELL_TEXT = 32767
 INVALID_SHEET_CHARS = set("[]:*?/\\")
+EMPTY_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+# the worksheet children that come after <legacyDrawing>, and the workbook children after <calcPr> (schema order)
+AFTER_LEGACY_DRAWING = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+                        "extLst", "mc:AlternateContent"}
+AFTER_CALC_PR = {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
+                 "webPublishObjects", "extLst"}
 
 
 @dataclass
@@ -60,7 +68,11 @@ def write_corrected(src: Path, dst: Path, fixes: list[CellFix], tables: list[Tab
         raise WorkbookError.for_file("same_path", dst)
     with Package(src) as pkg:
         edit = _Edit(pkg)
-        edit.apply(fixes, tables, report_sheet_name)
+        by_sheet = edit.group(fixes)
+        try:
+            edit.apply(by_sheet, tables, report_sheet_name)
+        except (ValueError, IndexError, ET.ParseError) as exc:  # a part not laid out as the format says
+            raise WorkbookError.for_file("corrupt", src, f"cannot edit ({type(exc).__name__}: {exc})"[:300]) from None
         _write_zip(pkg, dst, edit)
 
 
@@ -213,6 +225,8 @@ class _Edit:
         self.texts: dict[str, str] = {}  # part name -> new text (existing or new parts)
         self.removed: set[str] = set()  # Package.key of parts to drop
         self.wb_part = workbook_part(pkg)
+        if STRICT_NS.encode() in pkg.read(self.wb_part)[:4096]:
+            raise WorkbookError.for_file("not_xlsx", pkg.path, "Strict Open XML; save it as an ordinary Excel workbook")
         self.entries = sheet_entries(pkg, self.wb_part)
         self.formula_removed = False
         self.styles: _Styles | None = None
@@ -240,8 +254,7 @@ class _Edit:
             rels = {}
             for el in ET.fromstring(self.texts[name].encode("utf-8", "surrogateescape")):
                 if el.get("TargetMode") != "External":
-                    target = el.get("Target", "")
-                    rels[el.get("Id", "")] = (el.get("Type", ""), posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(source), target)))
+                    rels[el.get("Id", "")] = (el.get("Type", ""), resolve(source, el.get("Target", "")))
             return rels
         return read_rels(self.pkg, source)
 
@@ -249,7 +262,7 @@ class _Edit:
         """Add a relationship from `source` to `target_part`; returns its new Id."""
         name = rels_part(source)
         if not self.exists(name):
-            self.texts[name] = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+            self.texts[name] = EMPTY_RELS
         xml = self.text(name)
         prefix = root_prefix(xml, "Relationships")
         used = set(re.findall(r"""\sId\s*=\s*["']([^"']*)["']""", xml))
@@ -277,8 +290,8 @@ class _Edit:
 
     # -- the whole job
 
-    def apply(self, fixes: list[CellFix], tables: list[Table], report_name: str) -> None:
-        by_sheet = self._group(fixes)
+    def apply(self, by_sheet: list[tuple[dict, dict]], tables: list[Table], report_name: str) -> None:
+        """Make every change: fixed cells, notes, the report sheet, calcChain, fullCalcOnLoad, styles."""
         self.styles = _Styles(self)
         for entry, cells in by_sheet:
             self._fix_sheet(entry["part"], cells)
@@ -289,7 +302,7 @@ class _Edit:
         self._full_calc_on_load()
         self.texts[self.styles.part] = self.styles.xml
 
-    def _group(self, fixes: list[CellFix]) -> list[tuple[dict, dict]]:
+    def group(self, fixes: list[CellFix]) -> list[tuple[dict, dict]]:
         """Fixes per worksheet entry: [(entry, {(row, col): (value, note)})], in workbook order."""
         worksheets = [e for e in self.entries if e["kind"] == "worksheet"]
         grouped: dict[str, dict] = {}
@@ -360,7 +373,7 @@ class _Edit:
                 xml = xml.replace(legacy.group(0), element, 1)
             else:
                 after = xml.index(f"</{p}sheetData>") + len(f"</{p}sheetData>")
-                where = top_level_position(xml, after, {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst", "mc:AlternateContent"}, p)
+                where = top_level_position(xml, after, AFTER_LEGACY_DRAWING, p)
                 where = where if where is not None else xml.rindex(f"</{p}worksheet>")
                 xml = xml[:where] + element + xml[where:]
             self.texts[part] = xml
@@ -406,8 +419,10 @@ class _Edit:
         xml = _report_xml(tables, self.styles.header_style())
         existing = next((e for e in self.entries if e["name"].lower() == name.lower()), None)
         if existing is not None:
-            if existing["kind"] != "worksheet" or not existing["part"]:
+            if existing["kind"] != "worksheet":
                 raise WorkbookError("bad_sheet_name", f'工作簿中已有名为 "{name}" 的图表页，无法写入核查结果。请换一个核查结果表名。 (a chart sheet already has this name)')
+            if not self.exists(existing["part"]):
+                raise WorkbookError.for_file("corrupt", self.pkg.path, f"missing part for sheet {name}")
             self.texts[existing["part"]] = xml
             return
         part = self.new_name("xl/worksheets/sheet{}.xml")
@@ -428,7 +443,7 @@ class _Edit:
             xml = xml[: calc.start()] + set_attr(calc.group(0), "fullCalcOnLoad", "1") + xml[calc.end():]
         else:
             after = xml.index(f"</{p}sheets>")
-            where = top_level_position(xml, after + len(f"</{p}sheets>"), {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"}, p)
+            where = top_level_position(xml, after + len(f"</{p}sheets>"), AFTER_CALC_PR, p)
             where = where if where is not None else xml.rindex(f"</{p}workbook>")
             xml = xml[:where] + f'<{p}calcPr fullCalcOnLoad="1"/>' + xml[where:]
         self.texts[self.wb_part] = xml
@@ -442,7 +457,8 @@ class _Edit:
             xml = self.text(rels_name)
             self.texts[rels_name] = re.sub(rf"""<(\w+:)?Relationship\b[^>]*\sId\s*=\s*["']{re.escape(rid)}["'][^>]*?(/>|>\s*</(\w+:)?Relationship>)""", "", xml)
             types = self.text("[Content_Types].xml")
-            self.texts["[Content_Types].xml"] = re.sub(rf"""<(\w+:)?Override\b[^>]*PartName\s*=\s*["']/{re.escape(target)}["'][^>]*?(/>|>\s*</(\w+:)?Override>)""", "", types, flags=re.I)
+            override = rf"""<(\w+:)?Override\b[^>]*PartName\s*=\s*["']/{re.escape(target)}["'][^>]*?(/>|>\s*</(\w+:)?Override>)"""
+            self.texts["[Content_Types].xml"] = re.sub(override, "", types, flags=re.I)
 
 
 def _insert_before_close(xml: str, element: str, new: str) -> str:
