@@ -482,9 +482,7 @@ class _RowReader:
         error = None
         if kind == "n":
             if v is not None and v.strip():
-                value = Decimal(v)
-                if not value.is_finite():
-                    raise InvalidOperation(v)
+                value = excel_number(v)
         elif kind == "s":
             value = self.strings[int(v)] if v is not None and v.strip() else None
         elif kind in ("str", "d"):
@@ -501,6 +499,25 @@ class _RowReader:
         index = int(s) if s else 0
         fmt = self.formats[index] if index < len(self.formats) else "General"
         return SourceCell(value, formula, error, fmt)
+
+
+EXCEL_DIGITS = 15
+
+
+def excel_number(text: str) -> Decimal:
+    """A stored number as Excel holds it: exact, with at most 15 significant digits.
+
+    Writers store binary floats with 16-17 digits, so a typed 9.96 can arrive as '9.960000000000001';
+    Excel shows and computes with 15, and so does xlcheck: -> Decimal('9.96'). '12612.86' stays as it is.
+    """
+    value = Decimal(text)
+    if not value.is_finite():
+        raise InvalidOperation(text)
+    if len(value.as_tuple().digits) > EXCEL_DIGITS:
+        value = value.quantize(Decimal(1).scaleb(value.adjusted() - EXCEL_DIGITS + 1)).normalize()
+        if value.as_tuple().exponent > 0:
+            value = value.quantize(Decimal(1))
+    return value
 
 
 def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
@@ -541,7 +558,7 @@ def _xls_value(value) -> str | Decimal | bool | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None
-        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+        return Decimal(int(value)) if value.is_integer() else excel_number(repr(value))
     if isinstance(value, str):
         return value or None
     if isinstance(value, datetime.datetime):
