@@ -14,7 +14,7 @@ from xlcheck.api import check_workbook, fix_workbook
 from xlcheck.model import Severity
 from xlcheck.render import Layout, render_workbook
 
-from conftest import SAMPLES
+from conftest import SAMPLES, convert_with_soffice
 
 SEED = json.loads((SAMPLES / "seed_forms.json").read_text(encoding="utf-8"))
 MISTAKES = json.loads((SAMPLES / "mistakes.json").read_text(encoding="utf-8"))
@@ -156,3 +156,12 @@ def test_relaid_out_mistakes_are_found_and_fixed(tmp_path, name):
     again = check_workbook(out)
     assert errors(again) == [], [f.message for f in errors(again)]
     assert computed_totals(again) == SEED_TOTALS
+
+
+def test_corrected_copy_opens_in_libreoffice_with_the_corrected_values(tmp_path, soffice):
+    out = tmp_path / "fixed.xlsx"
+    fix_workbook(SAMPLES / "seed_mistakes.xlsx", out)
+    csv = convert_with_soffice(soffice, out, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path)
+    rows = [line.split(",") for line in csv.read_text(encoding="utf-8").splitlines()]
+    budget_row = next(r for r in rows if "部门整体支出总额" in "".join(r))
+    assert "19.51" in budget_row and "19.15" not in budget_row

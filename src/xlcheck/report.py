@@ -56,7 +56,7 @@ def as_text(report: FileReport) -> str:
         f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
     ]
     for finding in report.findings:
-        values = f"填报 {finding.reported}" + (f"，核算 {finding.expected}" if finding.expected else "")
+        values = f"填报 {finding.reported}" + (f"，应为 {finding.expected}" if finding.expected else "")
         lines.append(
             f"  [{SEVERITY_WORDS[finding.severity]}] {finding.sheet}!{finding.cell} {finding.field}：{values}。{finding.message}"
         )

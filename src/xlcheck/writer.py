@@ -780,17 +780,25 @@ def _report_xml(tables: list[Table], header_style: int) -> str:
     cols = "".join(f'<col min="{c}" max="{c}" width="{min(max(w + 2, 8), 80)}" customWidth="1"/>' for c, w in sorted(widths.items()))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{dimension}"/>'
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="{dimension}"/>'
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
         + f'<sheetData>{"".join(rows)}</sheetData>'
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'
     )
 
 
 # ---------------------------------------------------------------- the zip
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
@@ -819,6 +827,7 @@ def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
                         out.writestr(info, edits[Package.key(name)])
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the copy is for colleagues too
         os.replace(tmp, dst)
     except BaseException:
         try:
