@@ -87,10 +87,12 @@ def default_output(path: Path, folder: Path | None = None) -> Path:
 
 def guarded(action, path: Path, *args) -> FileReport:
     """Run check/fix on one file so that nothing escapes as a traceback: an unexpected failure becomes
-    that file's error, and a batch goes on with the next file."""
+    that file's error, and a batch goes on with the next file. Ctrl-C and exit still stop the run."""
     try:
         return action(path, *args)
-    except Exception as error:  # a bug must not stop the batch or show a traceback to a finance clerk
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as error:  # a bug (or a native library's panic) must not stop the batch or show a traceback
         return FileReport(Path(path), error=WorkbookError(
             "internal",
             f"处理文件 “{Path(path).name}” 时出现内部错误（{type(error).__name__}: {error}）。"
@@ -125,13 +127,36 @@ def report_tables(report: FileReport, fixed: bool):
         ])
     if not rows:
         rows.append(["", "", "", "", "", "", "", "", "未发现问题", ""])
-    findings = Table(["序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正"], rows)
+    findings = Table(list(REPORT_HEADER), rows)
     totals = Table(
         ["工作表", "表单", "类型", "填报总分", "核算总分"],
         [[c.form.sheet, c.form.name, "部门整体" if c.form.kind == "department" else "项目支出",
           c.form.total, c.settled.get("total")] for c in report.checks],
     )
     return [findings, totals]
+
+
+REPORT_HEADER = ("序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正")
+
+
+def report_sheet_name(path: Path) -> str:
+    """The name for the 核查结果 sheet: 核查结果 itself when the workbook has no sheet of that name or the
+    one it has is xlcheck's own report (a corrected copy checked again: it is replaced); otherwise the
+    unit's own sheet of that name is kept and the report goes to 核查结果2, 核查结果3 …"""
+    from .package import read_sheet, sheet_names
+
+    taken = {name.lower(): kind for name, kind in sheet_names(path)}
+    number = 1
+    while True:
+        candidate = REPORT_SHEET if number == 1 else f"{REPORT_SHEET}{number}"
+        kind = taken.get(candidate.lower())
+        if kind is None:
+            return candidate
+        if kind == "worksheet":
+            sheet = read_sheet(path, candidate)
+            if sheet is not None and tuple(sheet.cells[(1, c)].text if (1, c) in sheet.cells else "" for c in (1, 2, 3)) == REPORT_HEADER[:3]:
+                return candidate
+        number += 1
 
 
 def fix_workbook(path: str | Path, out: str | Path | None = None) -> FileReport:
@@ -145,9 +170,13 @@ def fix_workbook(path: str | Path, out: str | Path | None = None) -> FileReport:
     output = Path(out) if out is not None else default_output(report.path)
     fixes = fixes_for(report)
     try:
-        write_corrected(report.path, output, fixes, report_tables(report, fixed=True), REPORT_SHEET)
+        sheet_name = report_sheet_name(report.path)
+        write_corrected(report.path, output, fixes, report_tables(report, fixed=True), sheet_name)
     except WorkbookError as error:
         report.error = error
+        return report
+    except OSError as error:  # a read-only or missing folder, a full disk: the writer left nothing behind
+        report.error = WorkbookError.for_file("cannot_write", output, f"{type(error).__name__}: {error.strerror or error}")
         return report
     report.output = output
     report.fixed = len(fixes)

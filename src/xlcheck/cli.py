@@ -9,10 +9,9 @@ from typing import Optional
 
 import typer
 
-from .api import OUTPUT_SUFFIX, FileReport, check_workbook, default_output, fix_workbook, guarded
+from .api import FileReport
+from .batch import default_jobs, expand, planned_outputs, run_with_progress, summary_text, write_summary
 from .report import EXIT_ERROR, as_json, as_text, exit_code
-
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 
 app = typer.Typer(
     add_completion=False,
@@ -26,34 +25,34 @@ class Format(str, Enum):
     json = "json"
 
 
-def is_own_output(path: Path) -> bool:
-    """'x.checked.xlsx', 'x.checked-2.xlsx': written by xlcheck, not a unit's form."""
-    stem = path.stem
-    return stem.endswith(OUTPUT_SUFFIX) or OUTPUT_SUFFIX + "-" in stem
+JOBS_HELP = "并行处理的进程数（默认：本机核数）"
+SUMMARY_HELP = "把汇总表（文件、表数、错误、已更正、警告、输出）另存为 .xlsx 或 .csv"
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; folders searched recursively for workbooks, skipping Excel lock files (~$…),
-    hidden and temporary files, and xlcheck's own outputs."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                name = candidate.name
-                if (candidate.is_file() and candidate.suffix.lower() in WORKBOOK_SUFFIXES
-                        and not name.startswith(("~$", ".")) and not is_own_output(candidate)):
-                    files.append(candidate)
-        else:
-            files.append(path)
-    return files
+def check_summary_path(summary: Optional[Path]) -> None:
+    """A usage error (exit 2) before any work when --summary names neither .csv nor .xlsx."""
+    if summary is not None and summary.suffix.lower() not in (".csv", ".xlsx"):
+        typer.echo(f"用法错误：--summary 只能是 .csv 或 .xlsx 文件：{summary} (--summary takes a .csv or .xlsx path)", err=True)
+        raise typer.Exit(EXIT_ERROR)
 
 
-def emit(reports: list[FileReport], fmt: Format) -> None:
+def emit(reports: list[FileReport], fmt: Format, summary: Optional[Path] = None) -> None:
+    """Print the reports (text: each file, then the summary table when there are several; json: the one
+    document), write the --summary file, and exit with the batch's exit code."""
     if fmt is Format.json:
         typer.echo(as_json(reports))
     else:
         for report in reports:
             typer.echo(as_text(report))
+        if len(reports) > 1:
+            typer.echo("\n" + summary_text(reports))
+    if summary is not None:
+        try:
+            write_summary(reports, summary)
+        except OSError as error:
+            typer.echo(f"无法写入汇总表 {summary}：{error} (cannot write the summary)", err=True)
+            raise typer.Exit(EXIT_ERROR)
+        typer.echo(f"汇总表：{summary}", err=fmt is Format.json)
     raise typer.Exit(exit_code(reports))
 
 
@@ -61,9 +60,13 @@ def emit(reports: list[FileReport], fmt: Format) -> None:
 def check(
     paths: list[Path] = typer.Argument(..., help="工作簿或文件夹（文件夹内的工作簿都会检查）"),
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
+    summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
 ) -> None:
-    """检查：读取、核算并报告问题，不写任何文件。"""
-    emit([guarded(check_workbook, p) for p in expand(paths)], format)
+    """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。"""
+    check_summary_path(summary)
+    reports = run_with_progress(expand(paths), fix=False, outputs=None, jobs=jobs or default_jobs())
+    emit(reports, format, summary)
 
 
 @app.command()
@@ -72,19 +75,43 @@ def fix(
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="更正副本的路径（只用于单个文件）"),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="把更正副本写到这个文件夹"),
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
+    summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
 ) -> None:
     """更正：写出更正后的副本（原文件不动），错误单元格改为核算值并标注，另附“核查结果”工作表。"""
     files = expand(paths)
     if out is not None and (out_dir is not None or len(files) != 1):
         typer.echo("用法错误：-o 只能用于单个文件，且不能与 --out-dir 同用。 (-o takes exactly one input file)", err=True)
         raise typer.Exit(EXIT_ERROR)
+    check_summary_path(summary)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-    reports = []
-    for path in files:
-        target = out if out is not None else default_output(path, out_dir) if out_dir is not None else None
-        reports.append(guarded(fix_workbook, path, target))
-    emit(reports, format)
+    outputs = [out] if out is not None else planned_outputs(files, out_dir)
+    reports = run_with_progress(files, fix=True, outputs=outputs, jobs=jobs or default_jobs())
+    emit(reports, format, summary)
+
+
+@app.command()
+def watch(
+    folder: Path = typer.Argument(..., help="要监视的文件夹（各单位把工作簿放进来）"),
+    interval: float = typer.Option(1.0, "--interval", min=0.05, help="每隔多少秒查看一次文件夹"),
+) -> None:
+    """监视文件夹：新放入（或被新版本替换）的工作簿写完后自动核查，更正副本和核查结果写入其中的“已核查”文件夹。按 Ctrl-C 停止。"""
+    from .watch import OUTPUT_FOLDER, Watcher
+
+    if not folder.is_dir():
+        typer.echo(f"用法错误：{folder} 不是文件夹。 (not a folder)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+
+    def show(report: FileReport, notes: Path) -> None:
+        typer.echo(as_text(report))
+        typer.echo(f"  核查结果：{notes}")
+
+    typer.echo(f"正在监视 {folder}（每 {interval:g} 秒查看一次；结果写入 {folder / OUTPUT_FOLDER}）。按 Ctrl-C 停止。", err=True)
+    try:
+        Watcher(folder, show).run(interval)
+    except KeyboardInterrupt:
+        typer.echo("已停止监视。 (stopped)", err=True)
 
 
 def main() -> None:

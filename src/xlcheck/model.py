@@ -134,8 +134,11 @@ class Severity(str, enum.Enum):
 class Form:
     """One self-evaluation form found in a sheet.
 
-    kind: 'project' (Hubei 20+20+60 project form) or 'department'.
-    budget: one row per budget line; columns item, budget, spent, rate, score and *_cell addresses.
+    kind: 'project' (a project form, Hubei or national layout) or 'department'.
+    layout: 'hubei' (20+20+60 project form), 'national' (the 2020 national template, 10+90) or
+            'department'; it chooses the rule profile (profiles.py).
+    budget: one row per budget line; columns item, initial (年初预算数), budget (全年预算数 / 预算数), spent,
+            weight (分值), rate, score, part (a 其中 line under the total) and *_cell addresses.
     goals: one row per goal; columns number, text, weight, actual, score and *_cell.
     indicators: one row per indicator; columns goal, level1, level2, name, target, actual, weight, score
                 and the *_cell address of each value.
@@ -158,6 +161,7 @@ class Form:
     cells: dict[CellRef, SourceCell] = field(default_factory=dict)  # the source cell behind each address used
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, why) for values that could not be read
     weights: dict[str, Decimal] = field(default_factory=dict)  # section weights written in the labels: budget 20, goal 20, indicators 60
+    layout: str = "hubei"
 
 
 @dataclass

@@ -12,14 +12,16 @@ The Package class and the part helpers (read_rels, sheet_entries ...) are shared
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import io
+import os
 import posixpath
 import re
 import struct
 import zipfile
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
@@ -42,7 +44,11 @@ _MESSAGES = {
     "unsafe_xml": '文件 "{name}" 含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再检查。 (unsafe XML{detail})',
     "same_path": '输出文件 "{name}" 与输入文件相同，为保护原文件已拒绝写入。请换一个输出文件名。 (output would overwrite the input)',
     "not_xlsx": '文件 "{name}" 不是 .xlsx 格式，无法直接生成修正版。请用 Excel 或 WPS 另存为 .xlsx 后再检查。 (corrected copies need an .xlsx input{detail})',
+    "unsupported": '文件 "{name}" 是 Excel 二进制工作簿（.xlsb），xlcheck 无法读取。请用 Excel 或 WPS 另存为 .xlsx 后再检查。 (binary .xlsb workbooks are not supported{detail})',
+    "cannot_write": '无法写入更正副本 "{path}"。原文件未被修改，也没有留下不完整的文件。请检查输出文件夹是否存在、是否可写、磁盘空间是否足够，或用 -o / --out-dir 换一个位置。 (cannot write the output{detail})',
 }
+FOLDER_MESSAGE = ('"{name}" 是文件夹，其中没有找到可检查的工作簿（.xlsx/.xlsm/.xls/.et）。请指定工作簿文件，'
+                  '或把工作簿放进该文件夹后再检查。 (a folder without workbooks)')
 
 
 class WorkbookError(Exception):
@@ -57,7 +63,7 @@ class WorkbookError(Exception):
     def for_file(cls, code: str, path: str | Path, detail: str = "") -> WorkbookError:
         """The standard message for `code`, naming the file by its basename; detail goes in the gloss."""
         name = Path(str(path)).name
-        return cls(code, _MESSAGES[code].format(name=name, detail=f": {detail}" if detail else ""))
+        return cls(code, _MESSAGES[code].format(name=name, path=str(path), detail=f": {detail}" if detail else ""))
 
 
 # ---------------------------------------------------------------- format detection and OLE2
@@ -69,6 +75,8 @@ def detect_format(path: str | Path) -> str:
     try:
         if not path.exists():
             raise WorkbookError.for_file("missing", path)
+        if path.is_dir():
+            raise WorkbookError("not_workbook", FOLDER_MESSAGE.format(name=path.name))
         if not path.is_file():
             raise WorkbookError.for_file("not_workbook", path, "not a regular file")
         size = path.stat().st_size
@@ -181,6 +189,8 @@ class Package:
         info = self.find(name)
         if info is None:
             raise WorkbookError.for_file("corrupt", self.path, f"missing part {name}")
+        if info.flag_bits & 0x1:  # a zip-level password: not how Excel encrypts, but the same answer for the user
+            raise WorkbookError.for_file("encrypted", self.path, f"{name} is encrypted in the zip")
         chunks = []
         try:
             with self.zip.open(info) as member:
@@ -287,15 +297,41 @@ def read_rels(pkg: Package, source_part: str) -> dict[str, tuple[str, str]]:
     return rels
 
 
+_OTHER_DOCUMENTS = (("word/", "wordprocessingml", "a Word document"), ("ppt/", "presentationml", "a PowerPoint presentation"),
+                    ("visio/", "drawingml.diagram", "a Visio drawing"))
+
+
 def workbook_part(pkg: Package) -> str:
-    """The main workbook part's name (normally xl/workbook.xml)."""
+    """The main workbook part's name (normally xl/workbook.xml). A Word or PowerPoint file, a plain zip
+    archive or a binary .xlsb is refused with its own answer."""
     for kind, target in read_rels(pkg, "").values():
         if kind.endswith("/officeDocument") and pkg.find(target) is not None:
+            if target.lower().endswith(".bin"):
+                raise WorkbookError.for_file("unsupported", pkg.path, target)
+            for folder, content_type, what in _OTHER_DOCUMENTS:
+                if Package.key(target).startswith(folder) or content_type in _content_type(pkg, target):
+                    raise WorkbookError.for_file("not_workbook", pkg.path, what)
             return target
     if pkg.find("xl/workbook.xml") is not None:
         return "xl/workbook.xml"
-    detail = "an .xlsb binary workbook, save it as .xlsx" if pkg.find("xl/workbook.bin") else "no xl/workbook.xml"
-    raise WorkbookError.for_file("corrupt", pkg.path, detail)
+    if pkg.find("xl/workbook.bin") is not None:
+        raise WorkbookError.for_file("unsupported", pkg.path, "xl/workbook.bin")
+    if pkg.find("[Content_Types].xml") is None:
+        raise WorkbookError.for_file("not_workbook", pkg.path, "a zip archive, not an Office document")
+    raise WorkbookError.for_file("corrupt", pkg.path, "no xl/workbook.xml")
+
+
+def _content_type(pkg: Package, part: str) -> str:
+    """The content type [Content_Types].xml overrides for a part ('' when none or unreadable)."""
+    if pkg.find("[Content_Types].xml") is None:
+        return ""
+    text = pkg.read_xml("[Content_Types].xml").decode("utf-8", "replace")
+    for tag in re.findall(r"<(?:\w+:)?Override\b[^>]*>", text):
+        name = re.search(r"""PartName\s*=\s*["']([^"']*)["']""", tag)
+        if name and Package.key(unquote(name.group(1))) == Package.key(part):
+            kind = re.search(r"""ContentType\s*=\s*["']([^"']*)["']""", tag)
+            return kind.group(1) if kind else ""
+    return ""
 
 
 def sheet_entries(pkg: Package, wb_part: str) -> list[dict]:
@@ -514,9 +550,11 @@ def excel_number(text: str) -> Decimal:
     if not value.is_finite():
         raise InvalidOperation(text)
     if len(value.as_tuple().digits) > EXCEL_DIGITS:
-        value = value.quantize(Decimal(1).scaleb(value.adjusted() - EXCEL_DIGITS + 1)).normalize()
-        if value.as_tuple().exponent > 0:
-            value = value.quantize(Decimal(1))
+        with localcontext() as ctx:  # room for every integer digit: '9999999999999995000000000000' is 1E+28
+            ctx.prec = max(28, value.adjusted() + 3)
+            value = value.quantize(Decimal(1).scaleb(value.adjusted() - EXCEL_DIGITS + 1)).normalize()
+            if value.as_tuple().exponent > 0:
+                value = value.quantize(Decimal(1))
     return value
 
 
@@ -546,6 +584,43 @@ def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
             raise WorkbookError.for_file("corrupt", path, f"bad value in {part} ({type(exc).__name__})") from None
 
 
+def sheet_names(path: str | Path) -> list[tuple[str, str]]:
+    """(name, kind) of every sheet of an .xlsx in workbook order ('worksheet', 'chartsheet' ...), read
+    from workbook.xml alone; [] for an .xls."""
+    path = Path(path)
+    if detect_format(path) != "xlsx":
+        return []
+    with Package(path) as pkg:
+        try:
+            return [(e["name"], e["kind"]) for e in sheet_entries(pkg, workbook_part(pkg))]
+        except ET.ParseError as exc:
+            raise WorkbookError.for_file("corrupt", path, f"bad XML in the workbook ({exc})") from None
+
+
+def read_sheet(path: str | Path, name: str) -> Sheet | None:
+    """One worksheet of an .xlsx by name (exact, else case-insensitive), without reading the others; None
+    when there is no such worksheet."""
+    path = Path(path)
+    if detect_format(path) != "xlsx":
+        return None
+    with Package(path) as pkg:
+        try:
+            wb_part = workbook_part(pkg)
+            worksheets = [e for e in sheet_entries(pkg, wb_part) if e["kind"] == "worksheet"]
+            entry = next((e for e in worksheets if e["name"] == name), None) or next(
+                (e for e in worksheets if e["name"].lower() == name.lower()), None)
+            if entry is None:
+                return None
+            by_kind = {kind.rpartition("/")[2]: target for kind, target in read_rels(pkg, wb_part).values()}
+            strings = shared_strings(pkg, by_kind.get("sharedStrings"))
+            cells, merged = read_worksheet(pkg.read_xml(entry["part"]), strings, ["General"])
+        except ET.ParseError as exc:
+            raise WorkbookError.for_file("corrupt", path, f"bad XML in sheet {name} ({exc})") from None
+        except (ValueError, IndexError, AttributeError, InvalidOperation, TypeError) as exc:
+            raise WorkbookError.for_file("corrupt", path, f"bad value in sheet {name} ({type(exc).__name__})") from None
+        return Sheet(name=entry["name"], cells=cells, merged=merged, hidden=entry["state"] in ("hidden", "veryHidden"))
+
+
 # ---------------------------------------------------------------- .xls through calamine
 
 
@@ -568,10 +643,29 @@ def _xls_value(value) -> str | Decimal | bool | None:
     return str(value) if value is not None else None  # timedelta
 
 
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Send file descriptor 2 to /dev/null for a moment: calamine is Rust, and a malformed .xls can make it
+    panic, which prints 'thread panicked at ...' (and a backtrace) straight to the process's stderr.
+    The panic itself arrives as an exception and becomes a 'corrupt' WorkbookError."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _read_xls(path: Path) -> list[Sheet]:
     import python_calamine as calamine
 
-    try:
+    def read() -> list[Sheet]:
         with path.open("rb") as handle:  # from_path would trust the file name's extension
             book = calamine.CalamineWorkbook.from_filelike(handle)
         sheets = []
@@ -590,9 +684,15 @@ def _read_xls(path: Path) -> list[Sheet]:
             sheets.append(Sheet(name=meta.name, cells=cells, merged=merged, hidden=hidden))
         book.close()
         return sheets
+
+    try:
+        with _quiet_stderr():
+            return read()
     except calamine.PasswordError:
         raise WorkbookError.for_file("encrypted", path) from None
-    except Exception as exc:  # calamine raises its own errors and sometimes plain ones for broken files
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # calamine's own errors, plain ones, and a Rust panic (pyo3's PanicException is a BaseException)
         raise WorkbookError.for_file("corrupt", path, f"{type(exc).__name__}: {exc}"[:200]) from None
 
 

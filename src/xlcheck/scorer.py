@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from .model import Finding, Form
+from .profiles import Profile
 from .rules import FORM_RULES, WORKBOOK_RULES, Check
 
 
-def score_forms(forms: list[Form]) -> list[Check]:
+def score_forms(forms: list[Form], profile: Profile | None = None) -> list[Check]:
     """One Check per form, in form order, with its findings and settled values (the recomputed total).
 
+    Each form is checked with `profile`, or when None with the shipped profile for its layout.
     Form rules run first on each form; then the department forms are compared with the project forms.
     """
-    checks = [Check(form) for form in forms]
+    checks = [Check(form, profile=profile) for form in forms]
     for check in checks:
         for rule in FORM_RULES:
             rule(check)

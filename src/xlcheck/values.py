@@ -18,7 +18,7 @@ import calendar
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 
@@ -594,11 +594,14 @@ class Assessment:
     ratio: the share of the weight earned, 0..1 (1 when met); None when unknown, and when short but
            not computable by arithmetic (qualitative, ordinal, deadline).
     explanation: the arithmetic or the reason, in Chinese.
+    negative: the ratio is target/actual (a negative indicator: less is better), for profiles that
+              score a missed negative target another way.
     """
 
     status: str
     ratio: Decimal | None
     explanation: str
+    negative: bool = field(default=False, repr=False)
 
 
 _COUNTS = {"个", "家", "项", "场", "场次", "次", "份", "篇", "条", "户", "件", "处", "所", "座", "套", "台", "本",
@@ -686,7 +689,7 @@ def _assess_number(target: Value, actual: Value, negative: bool) -> Assessment:
         if t < 0:
             return Assessment("short", None, f"实际 {A} 超过目标 {T}；目标为负数，无法按比例计分{note}")
         ratio = t / a
-        return Assessment("short", ratio, f"目标 {T} / 实际 {A} {_ratio_text(ratio)}（反向指标）{note}")
+        return Assessment("short", ratio, f"目标 {T} / 实际 {A} {_ratio_text(ratio)}（反向指标）{note}", negative=True)
     if a >= t:
         return _met(f"实际 {A} 达到目标 {T}，已完成{note}")
     if t <= 0:
@@ -707,7 +710,7 @@ def _assess_range(target: Value, actual: Value, negative: bool) -> Assessment:
             return _met(f"实际 {A} 不超过区间上限（目标 {T}），已完成（反向指标）{note}")
         ratio = max(Decimal(0), high / a)
         return Assessment("short", ratio, f"区间上限 {_plain(target.high / target.scale)} / 实际 {A} "
-                                          f"{_ratio_text(ratio)}（目标 {T}，反向指标）{note}")
+                                          f"{_ratio_text(ratio)}（目标 {T}，反向指标）{note}", negative=True)
     if a >= low:
         beyond = "，超过区间上限" if a > high else ""
         return _met(f"实际 {A} 达到区间下限（目标 {T}）{beyond}，已完成{note}")

@@ -1,8 +1,9 @@
 """Find every form in every sheet of a workbook by its labels, and read it into a Form.
 
-A form is anchored on its 预算执行情况 label. Its rows run from its title ('…自评表', searched upward
-from the anchor) to the row before the next form's title, so forms may start in any row or column
-and several may be stacked in one sheet.
+A form is anchored on its budget block's label: 预算执行情况 (Hubei project form, department form) or
+项目资金（万元） (the national template). Its rows run from its title ('…自评表', searched upward from
+the anchor) to the row before the next form's title, so forms may start in any row or column and
+several may be stacked in one sheet. The layout read decides the rule profile (profiles.py).
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Form, Sheet
-from ..package import read_sheets
+from ..legacy import read_xls_sheets
+from ..package import detect_format, read_sheets
 from .department import GOAL, read_department
 from .grid import Grid
 from .hubei import read_project
+from .national import is_national_anchor, read_national
 
 REPORT_SHEET = "核查结果"
 TITLE_SEARCH_ROWS = 12
 
 
 def is_budget_anchor(label: str) -> bool:
-    return label.startswith("预算执行情况")
+    return label.startswith("预算执行情况") or is_national_anchor(label)
 
 
 def find_forms(sheet: Sheet) -> list[Form]:
@@ -38,7 +41,9 @@ def find_forms(sheet: Sheet) -> list[Form]:
     for i, anchor in enumerate(anchors):
         end = starts[i + 1] - 1 if i + 1 < len(anchors) else grid.max_row
         body = range(anchor[0], end + 1)
-        if grid.find(GOAL.match, body):
+        if is_national_anchor(grid.label(*anchor)):
+            forms.append(read_national(grid, starts[i], anchor, end))
+        elif grid.find(GOAL.match, body):
             forms.append(read_department(grid, starts[i], anchor, end))
         else:
             forms.append(read_project(grid, starts[i], anchor, end))
@@ -46,9 +51,11 @@ def find_forms(sheet: Sheet) -> list[Form]:
 
 
 def read_forms(path: str | Path) -> list[Form]:
-    """All forms of a workbook, in sheet order. The discrepancy sheet of an earlier run is skipped."""
+    """All forms of a workbook, in sheet order. The discrepancy sheet of an earlier run is skipped.
+    An .xls (by its bytes, whatever its name) is read with its number formats (legacy.py)."""
     forms = []
-    for sheet in read_sheets(path):
+    sheets = read_xls_sheets(path) if detect_format(path) == "xls" else read_sheets(path)
+    for sheet in sheets:
         if sheet.name == REPORT_SHEET:
             continue
         forms.extend(find_forms(sheet))

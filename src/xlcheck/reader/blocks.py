@@ -136,6 +136,32 @@ BUDGET_HEADERS = {
     "rate": ("执行率",),
     "score": ("得分",),
 }
+BUDGET_FIELDS = (("initial", "年初预算数"), ("budget", "预算数"), ("spent", "执行数"), ("weight", "分值"), ("score", "得分"))
+BUDGET_COLUMNS = ["item", "initial", "budget", "spent", "weight", "rate", "score", "part"] + [
+    f"{name}_cell" for name in ("initial", "budget", "spent", "weight", "rate", "score")]
+
+
+def find_budget_header(grid: Grid, anchor: tuple[int, int], end: int, wanted: dict[str, tuple[str, ...]]) -> tuple[int | None, dict]:
+    """The header row of a budget block (within 3 rows of its label) and its columns; (None, {}) if absent."""
+    for row in range(anchor[0], min(anchor[0] + 3, end + 1)):
+        columns = header_columns(grid, row, wanted)
+        if {"budget", "spent"} <= columns.keys():
+            return row, columns
+    return None, {}
+
+
+def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], item: str, part: bool = False) -> dict:
+    """One budget line: every amount under its header (None where the form leaves it blank or '—')."""
+    grid = fc.grid
+    record = {"item": item, "part": part}
+    for name, what in BUDGET_FIELDS:
+        pos = grid.value_under(row, columns[name]) if name in columns else None
+        record[name] = fc.number(pos, what)
+        record[f"{name}_cell"] = grid.ref(*pos).address if pos else None
+    pos = grid.value_under(row, columns["rate"]) if "rate" in columns else None
+    record["rate"] = fc.rate(pos, "执行率")
+    record["rate_cell"] = grid.ref(*pos).address if pos else None
+    return record
 
 
 def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[pd.DataFrame, Decimal | None]:
@@ -143,12 +169,7 @@ def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[pd.Da
     budget. Returns the rows and the block's weight from its label ('(20分)')."""
     grid = fc.grid
     weight = points_in(grid.label(*anchor))
-    header_row, columns = None, {}
-    for row in range(anchor[0], min(anchor[0] + 3, end + 1)):
-        columns = header_columns(grid, row, BUDGET_HEADERS)
-        if {"budget", "spent"} <= columns.keys():
-            header_row = row
-            break
+    header_row, columns = find_budget_header(grid, anchor, end, BUDGET_HEADERS)
     records = []
     if header_row is not None:
         for row in range(header_row + 1, min(header_row + 6, end + 1)):
@@ -158,20 +179,9 @@ def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[pd.Da
                     break
                 continue
             item_cols = [c for c in grid.cols(row) if c < columns["budget"][0]]
-            record = {"item": grid.cell(row, item_cols[-1]).text.strip() if item_cols else ""}
-            for name, what in (("budget", "预算数"), ("spent", "执行数"), ("score", "得分")):
-                pos = grid.value_under(row, columns[name]) if name in columns else None
-                record[name] = fc.number(pos, what)
-                record[f"{name}_cell"] = grid.ref(*pos).address if pos else None
-            pos = grid.value_under(row, columns["rate"]) if "rate" in columns else None
-            record["rate"] = fc.rate(pos, "执行率")
-            record["rate_cell"] = grid.ref(*pos).address if pos else None
-            records.append(record)
-    frame = pd.DataFrame(
-        records,
-        columns=["item", "budget", "spent", "rate", "score", "budget_cell", "spent_cell", "rate_cell", "score_cell"],
-    )
-    return frame, weight
+            item = grid.cell(row, item_cols[-1]).text.strip() if item_cols else ""
+            records.append(budget_record(fc, row, columns, item))
+    return pd.DataFrame(records, columns=BUDGET_COLUMNS), weight
 
 
 INDICATOR_HEADERS = {

@@ -70,6 +70,7 @@ def read_department(grid: Grid, start: int, anchor: tuple[int, int], end: int) -
 
     return Form(
         kind="department",
+        layout="department",
         sheet=grid.name,
         name=name,
         title_cell=grid.ref(*title_pos),

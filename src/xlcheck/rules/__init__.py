@@ -5,9 +5,17 @@ indicator scores feed the total). Workbook rules see the department form with th
 """
 
 from .base import Check, Rule, rule
-from .budget import budget_score, execution_rate, low_rate_unexplained, spending_parts
+from .budget import budget_score, execution_rate, low_rate_unexplained, parts_add_up, spending_parts
 from .department import goals_repeat_projects, project_spending
-from .indicators import indicator_scores, indicator_sum, short_unexplained, values_not_understood, weight_unknown
+from .indicators import (
+    indicator_scores,
+    indicator_sum,
+    met_below_full,
+    short_unexplained,
+    values_not_understood,
+    weight_unknown,
+    weights_add_up,
+)
 from .totals import goal_score, total, unreadable_cells
 
 FORM_RULES: tuple[Rule, ...] = (
@@ -15,11 +23,14 @@ FORM_RULES: tuple[Rule, ...] = (
     budget_score,
     low_rate_unexplained,
     spending_parts,
+    parts_add_up,
     goal_score,
     indicator_scores,
     values_not_understood,
     short_unexplained,
     indicator_sum,
+    weights_add_up,
+    met_below_full,
     total,
     unreadable_cells,
 )

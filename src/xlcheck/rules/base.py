@@ -8,22 +8,50 @@ the writer applies it.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import CellRef, Finding, Form, Severity, SourceCell, parse_a1
+from ..profiles import Profile, profile_for
 from ..values import fmt, fmt_percent, round_half_up
 
 
 @dataclass
 class Check:
-    """One form under check: findings so far, and the values settled by earlier rules
-    ('budget_score', 'goal_score', 'indicator_scores', 'total') — recomputed where certain, else as reported."""
+    """One form under check: findings so far, the values settled by earlier rules ('budget_score',
+    'goal_score', 'indicator_scores', 'total') — recomputed where certain, else as reported — and the
+    rule profile (points, denominator, rounding, tiers ...), by default the one for the form's layout."""
 
     form: Form
     settled: dict[str, Decimal] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    profile: Profile | None = None
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # work rules share (rows, assessed indicators)
+
+    def __post_init__(self):
+        if self.profile is None:
+            self.profile = profile_for(self.form.layout)
+
+    def round(self, x: Decimal) -> Decimal:
+        """A recomputed value rounded the profile's way to 2 decimals (half-up: 19.965 -> 19.97)."""
+        return self.profile.round(x)
+
+    def fmt(self, x: Decimal) -> str:
+        """A recomputed value as shown: the profile's rounding, trailing zeros dropped."""
+        return fmt(self.round(x))
+
+    def fmt_percent(self, ratio: Decimal) -> str:
+        """A recomputed rate as shown: 0.952130 -> '95.21%' (the profile's rounding of the percentage)."""
+        return fmt_percent(self.profile.round(ratio * 100) / 100)
+
+    def rows(self, block: str) -> list[tuple]:
+        """The rows of the form's 'budget', 'goals' or 'indicators' block as named tuples, made once per form."""
+        key = "rows:" + block
+        if key not in self.memo:
+            self.memo[key] = rows(getattr(self.form, block))
+        return self.memo[key]
 
     def source(self, address: str | None) -> SourceCell | None:
         if address is None:
@@ -54,20 +82,40 @@ class Check:
         never calculated) where the value is certain is an error too. Returns True when it matched."""
         shown = fmt_percent if percent else fmt
         scale = Decimal(100) if percent else Decimal(1)
-        if reported is not None and round_half_up(reported * scale) == round_half_up(expected * scale):
+        expected = self.profile.round(expected * scale) / scale
+        if reported is not None and self.profile.round(reported * scale) == expected * scale:
             return True
         cell = self.source(address)
         if reported is None and (cell is None or (cell.error is None and cell.formula is None)):
             return True  # nothing was filled in: not a wrong number
+        if reported is None:  # an error value or a formula never calculated: say so, never read it as 0
+            if cell.error:
+                message = f"{message}（该单元格显示错误值 {cell.error}）"
+            else:
+                message = f"{message}（该单元格的公式 ={cell.formula} 没有保存计算结果）"
         self.add(
             rule, address, field_name,
-            reported=shown(reported) if reported is not None else (cell.text if cell else ""),
+            reported=shown(reported) if reported is not None else (cell.error or f"={cell.formula}（无计算结果）"),
             expected=shown(expected),
             message=message,
             fixable=address is not None,
             expected_value=stored_form(cell, expected, percent),
         )
         return False
+
+
+_ROW_TYPES: dict[tuple, type] = {}
+
+
+def rows(frame) -> list[tuple]:
+    """A DataFrame's rows as named tuples, the same as list(frame.itertuples()) (Index first, then the
+    columns), built from each column's values once: itertuples() makes a new namedtuple class and
+    indexes every column on each call, which was the larger part of a workbook's check time."""
+    columns = tuple(frame.columns)
+    kind = _ROW_TYPES.get(columns)
+    if kind is None:
+        kind = _ROW_TYPES[columns] = namedtuple("Row", ("Index", *columns), rename=True)
+    return [kind(index, *values) for index, values in zip(frame.index.tolist(), frame.to_numpy(dtype=object).tolist())]
 
 
 def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool) -> Decimal | str:

@@ -1,22 +1,51 @@
-"""The budget block: 执行率 = 执行数/预算数 and 得分 = 权重 × 执行率 (forms.md §4 rule 1)."""
+"""The budget block: 执行率 = 执行数/预算数 and 得分 = 权重 × 执行率 (forms.md §4 rule 1), and the 其中 lines
+of the national form adding up to 年度资金总额.
+
+The weight is the one the form writes (the 分值 cell, or '(20分)' in the label), else the profile's
+points.budget; the denominator is the profile's budget.denominator (全年预算数, or 年初预算数 where
+the region says so; a form with one budget column has only 预算数).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from ..model import Severity
-from ..values import fmt, fmt_percent, round_half_up
+from ..values import fmt, fmt_percent
 from .base import Check, rule
 
-BUDGET_WEIGHT = Decimal(20)  # Hubei forms: 预算执行情况 (20分)
-EXPLAIN_BELOW = Decimal("0.9")  # an execution rate under 90% needs a written explanation
 NO_EXPLANATION = {"", "无", "无。", "/", "—", "-"}
+AMOUNTS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"))
+
+
+def denominator(check: Check, row) -> Decimal | None:
+    """The budget figure the rate divides by: 年初预算数 when the profile says 'initial' and the form has
+    it, else 全年预算数 (预算数 in the Hubei layout)."""
+    if check.profile.denominator == "initial" and row.initial is not None:
+        return row.initial
+    return row.budget
 
 
 def _rows(check: Check):
-    for row in check.form.budget.itertuples():
-        if row.budget is not None and row.spent is not None and row.budget != 0:
-            yield row
+    """The budget lines that can be computed, each with its denominator."""
+    for row in check.rows("budget"):
+        base = denominator(check, row)
+        if base is not None and row.spent is not None and base != 0:
+            yield row, base
+
+
+def budget_weight(check: Check, row) -> Decimal:
+    """The budget score's weight: the row's 分值 cell, the block label's '(20分)', or the profile's points."""
+    if row.weight is not None and row.weight > 0:
+        return row.weight
+    return check.form.weights.get("budget", check.profile.budget_points)
+
+
+def explained(check: Check) -> bool:
+    """Whether the form explains its deviations anywhere: 偏差大或目标未完成原因分析, or (national layout)
+    any indicator's 偏差原因分析及改进措施 cell."""
+    texts = [check.form.deviation] + [str(d) for d in check.form.indicators["deviation"] if d is not None]
+    return any(text.strip() not in NO_EXPLANATION for text in texts)
 
 
 @rule("XC101", Severity.ERROR, "执行率")
@@ -26,11 +55,12 @@ def execution_rate(check: Check) -> None:
     Worked example (科学技术研究与开发资金): 12612.86 / 13247 = 0.952130 -> 95.21%.
     A reported 95.12% is an error; fix writes 95.21%. 399.3 / 400 = 0.99825 -> 99.83% (half-up).
     """
-    for row in _rows(check):
-        expected = row.spent / row.budget
+    for row, base in _rows(check):
+        expected = row.spent / base
+        what = "执行数/年初预算数" if base is row.initial else "执行数/预算数"
         check.check_number(
             execution_rate, row.rate_cell, "执行率", row.rate, expected,
-            f"执行率应为 执行数/预算数 = {fmt(row.spent)}/{fmt(row.budget)} = {fmt_percent(expected)}",
+            f"执行率应为 {what} = {fmt(row.spent)}/{fmt(base)} = {check.fmt_percent(expected)}",
             percent=True,
         )
 
@@ -40,18 +70,21 @@ def budget_score(check: Check) -> None:
     """预算执行 得分 must be weight × 执行数/预算数 from the unrounded rate, never above the weight.
 
     Worked example: 20 × 12612.86/13247 = 20 × 0.952130 = 19.0426 -> 19.04.
-    Over-spending caps: 20 × 110/100 = 22 -> 20. Edge: 20 × 399.3/400 = 19.965 -> 19.97.
+    Over-spending caps: 20 × 110/100 = 22 -> 20. Edge: 20 × 399.3/400 = 19.965 -> 19.97 (a 'truncate'
+    profile gives 19.96). National form, 分值 10: 10 × 12612.86/13247 = 9.5213 -> 9.52.
     """
-    weight = check.form.weights.get("budget", BUDGET_WEIGHT)
-    for row in _rows(check):
-        rate = row.spent / row.budget
+    for row, base in _rows(check):
+        if row.part:
+            continue
+        weight = budget_weight(check, row)
+        rate = row.spent / base
         expected = min(weight, weight * rate)
         capped = "（不超过权重）" if weight * rate > weight else ""
         check.check_number(
             budget_score, row.score_cell, "预算执行得分", row.score, expected,
-            f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {fmt(row.spent)}/{fmt(row.budget)} = {fmt(expected)}{capped}",
+            f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {fmt(row.spent)}/{fmt(base)} = {check.fmt(expected)}{capped}",
         )
-        check.settled["budget_score"] = round_half_up(expected)
+        check.settled["budget_score"] = check.round(expected)
         return  # the first budget line is the scored one (年度财政资金总额 / 部门整体支出总额)
 
 
@@ -60,16 +93,19 @@ def low_rate_unexplained(check: Check) -> None:
     """An execution rate under 90% must be explained in 偏差大或目标未完成原因分析.
 
     Worked example (科技资料等相关费用): 3.93 / 6 = 65.50% with 偏差 '无' -> warning: the form is incomplete.
-    国家示范基地管理费 40% explains the late payment -> no warning.
+    国家示范基地管理费 40% explains the late payment -> no warning. The threshold is the profile's
+    budget.explain_below; on the national form any 偏差原因分析及改进措施 cell counts as the explanation.
     """
-    if check.form.deviation.strip() not in NO_EXPLANATION:
+    if explained(check):
         return
-    for row in _rows(check):
-        rate = row.spent / row.budget
-        if rate < EXPLAIN_BELOW:
+    threshold = check.profile.explain_below
+    where = "偏差原因分析及改进措施" if check.form.layout == "national" else "偏差大或目标未完成原因分析"
+    for row, base in _rows(check):
+        rate = row.spent / base
+        if rate < threshold:
             check.add(
-                low_rate_unexplained, row.rate_cell, "执行率", fmt_percent(rate), f"≥ {fmt_percent(EXPLAIN_BELOW)} 或说明原因",
-                f"执行率 {fmt_percent(rate)} 低于 {fmt_percent(EXPLAIN_BELOW)}，但“偏差大或目标未完成原因分析”填写为“{check.form.deviation.strip() or '空'}”，请说明原因",
+                low_rate_unexplained, row.rate_cell, "执行率", check.fmt_percent(rate), f"≥ {fmt_percent(threshold)} 或说明原因",
+                f"执行率 {check.fmt_percent(rate)} 低于 {fmt_percent(threshold)}，但“{where}”填写为“{check.form.deviation.strip() or '空'}”，请说明原因",
             )
         return
 
@@ -85,10 +121,51 @@ def spending_parts(check: Check) -> None:
     if check.form.kind != "department" or not {"基本支出总额", "项目支出总额"} <= fields.keys():
         return
     basic, project = fields["基本支出总额"][0], fields["项目支出总额"][0]
-    for row in _rows(check):
+    for row, _ in _rows(check):
         if basic + project != row.spent:
             check.add(
                 spending_parts, row.spent_cell, "执行数", fmt(row.spent), fmt(basic + project),
                 f"执行数 {fmt(row.spent)} 与 基本支出总额 + 项目支出总额 = {fmt(basic)} + {fmt(project)} = {fmt(basic + project)} 不一致",
             )
         return
+
+
+@rule("XC105", Severity.ERROR, "其中各项之和")
+def parts_add_up(check: Check) -> None:
+    """The 其中 lines (当年财政拨款, 上年结转资金, 其他资金) add up to 年度资金总额, in each of 年初预算数,
+    全年预算数 and 全年执行数.
+
+    Worked example: 年度资金总额 全年预算数 13247 with 其中 当年财政拨款 13427, 上年结转资金 —, 其他资金 —:
+    only one line is filled, so it must be 13247 -> error, fixed to 13247 (the total is what the rate and
+    score are computed from). With two filled lines, say 12000 + 1274 against 13247, which one is wrong
+    is not certain -> warning at the total, not fixed.
+    """
+    lines = check.rows("budget")
+    parts = [row for row in lines[1:] if row.part]
+    if not parts:
+        return
+    total = lines[0]
+    for name, label in AMOUNTS:
+        whole, values = getattr(total, name), [getattr(row, name) for row in parts]
+        if whole is None or all(v is None for v in values):
+            continue
+        added = sum((v for v in values if v is not None), Decimal(0))
+        if added == whole:
+            continue
+        filled = [row for row in parts if getattr(row, name) not in (None, 0)]
+        listing = " + ".join(f"{row.item} {fmt(getattr(row, name))}" for row in parts if getattr(row, name) is not None)
+        if len(filled) == 1:
+            row = filled[0]
+            expected = whole - (added - getattr(row, name))
+            check.check_number(
+                parts_add_up, getattr(row, f"{name}_cell"), f"{label}（{row.item}）", getattr(row, name), expected,
+                f"其中各项之和应等于年度资金总额的{label} {fmt(whole)}：{listing} = {fmt(added)}；"
+                f"只有“{row.item}”一项有金额，应为 {fmt(expected)}",
+            )
+        else:
+            check.add(
+                parts_add_up, getattr(total, f"{name}_cell"), f"{label}（其中各项之和）", fmt(added), fmt(whole),
+                f"其中各项之和 {listing} = {fmt(added)}，与年度资金总额的{label} {fmt(whole)} 不一致"
+                f"（相差 {fmt(whole - added)}），请核对是哪一项填错",
+                severity=Severity.WARNING,
+            )

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..model import Form, Severity
 from ..values import fmt, parse_value
-from .base import Check, rule
+from .base import Check, rows, rule
 
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
@@ -43,9 +43,10 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
     """
     names = {id(p): {key(n) for n in p.indicators["name"]} for p in projects}
     goal_texts = {id(p): key(p.goals["text"].iloc[0]) if not p.goals.empty else "" for p in projects}
+    indicators = rows(department.indicators)
     matched = {}
-    for goal in department.goals.itertuples():
-        wanted = {key(n) for n in department.indicators.loc[department.indicators["goal"] == goal.number, "name"]}
+    for goal in rows(department.goals):
+        wanted = {key(r.name) for r in indicators if r.goal == goal.number}
         best, best_score = None, 0
         for project in projects:
             score = len(wanted & names[id(project)]) * 2 + (goal_texts[id(project)] == key(goal.text))
@@ -56,6 +57,13 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
     return matched
 
 
+def matched_projects(check: Check, projects: list[Form]) -> dict[int, Form]:
+    """match_projects for the department form under check, worked out once for both workbook rules."""
+    if "matched" not in check.memo:
+        check.memo["matched"] = match_projects(check.form, projects)
+    return check.memo["matched"]
+
+
 @rule("XC501", Severity.WARNING, "部门表与项目表不一致")
 def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
     """Each department goal's indicators repeat its project form's names, targets and actual values.
@@ -64,9 +72,10 @@ def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
     department cell (which side is right is for the unit to say).
     """
     department = check.form
-    for number, project in match_projects(department, projects).items():
-        by_name = {key(r.name): r for r in project.indicators.itertuples()}
-        for row in department.indicators[department.indicators["goal"] == number].itertuples():
+    indicators = check.rows("indicators")
+    for number, project in matched_projects(check, projects).items():
+        by_name = {key(r.name): r for r in rows(project.indicators)}
+        for row in (r for r in indicators if r.goal == number):
             twin = by_name.get(key(row.name))
             if twin is None:
                 check.add(goals_repeat_projects, row.name_cell, "指标名称", row.name, "",
@@ -90,7 +99,7 @@ def project_spending(check: Check, projects: list[Form]) -> None:
     fields = department.fields
     if "项目支出总额" not in fields or "上级转移资金" not in fields:
         return
-    matched = match_projects(department, projects)
+    matched = matched_projects(check, projects)
     if len(matched) != len(department.goals) or len({id(p) for p in matched.values()}) != len(matched):
         return
     spent = sum((p.budget["spent"].iloc[0] for p in matched.values() if not p.budget.empty and p.budget["spent"].iloc[0] is not None), Decimal(0))

@@ -2,21 +2,28 @@
 
 The Hubei project form has no weight column: an indicator's weight shows only where its target was
 met (score = weight), and the weights of a form's indicators add up to 60. So a short indicator's
-weight is known when it is the only one left: weight = 60 − Σ the other weights.
+weight is known when it is the only one left: weight = 60 − Σ the other weights. The national form
+writes every weight in its 分值 column, adding up to 90.
+
+The section total (60, 90), the qualitative tiers and the formula for a missed negative target come
+from the form's rule profile (profiles.py).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Severity
-from ..values import Assessment, assess, fmt, parse_value, round_half_up
+from ..reader.blocks import points_in
+from ..reader.grid import norm
+from ..values import Assessment, assess, fmt, parse_value
 from .base import Check, rule
 from .budget import NO_EXPLANATION
 
-INDICATOR_WEIGHT = Decimal(60)  # Hubei: 项目年度绩效指标 (60分)
-QUALITATIVE_SHORT_MAX = Decimal("0.8")  # a target not met scores at most 80% of its weight (the 100–80 / 80–50 / 50–0 tiers)
+PARTLY = ("部分", "基本")  # an actual value that says the target was partly achieved
+_POINTS_LABEL = re.compile(r"\(\d+(?:\.\d+)?分\)$")
 
 
 @dataclass
@@ -29,21 +36,31 @@ class Scored:
     weight_source: str  # 'written' | 'full marks' | 'inferred' | ''
 
 
+def assessed_rows(check: Check) -> list[tuple[object, Assessment]]:
+    """The form's scored indicator rows with their assessments, worked out once per form for all the rules."""
+    if "assessed" not in check.memo:
+        assessed = []
+        for row in check.rows("indicators"):
+            if row.score is None and row.weight is None:
+                continue
+            negative = row.level2.startswith(check.profile.negative_level2)
+            assessed.append((row, assess(parse_value(row.target), parse_value(row.actual), negative_hint=negative)))
+        check.memo["assessed"] = assessed
+    return check.memo["assessed"]
+
+
 def scored_rows(check: Check) -> list[Scored]:
-    """The form's scored indicators, each assessed, with every weight the form determines."""
-    rows = []
-    for row in check.form.indicators.itertuples():
-        if row.score is None and row.weight is None:
-            continue
-        negative = row.level2.startswith("成本")
-        assessment = assess(parse_value(row.target), parse_value(row.actual), negative_hint=negative)
+    """The form's scored indicators, each assessed, with every weight the form determines (new Scored
+    objects on each call: infer_weights changes them)."""
+    scored = []
+    for row, assessment in assessed_rows(check):
         if row.weight is not None:
-            rows.append(Scored(row, assessment, row.weight, "written"))
+            scored.append(Scored(row, assessment, row.weight, "written"))
         elif assessment.status == "met" and row.score is not None:
-            rows.append(Scored(row, assessment, row.score, "full marks"))
+            scored.append(Scored(row, assessment, row.score, "full marks"))
         else:
-            rows.append(Scored(row, assessment, None, ""))
-    return rows
+            scored.append(Scored(row, assessment, None, ""))
+    return scored
 
 
 def infer_weights(rows: list[Scored], section: Decimal) -> None:
@@ -61,38 +78,68 @@ def infer_weights(rows: list[Scored], section: Decimal) -> None:
         unknown[0].weight, unknown[0].weight_source = rest, "inferred"
 
 
+DEFAULT_TIERS = "达成 100–80%，部分达成 80–50%，未达成 50–0%"  # as values.assess writes them
+
+
+def said(check: Check, assessment: Assessment) -> str:
+    """The assessment's explanation, with the profile's qualitative tiers where it names the tiers."""
+    return assessment.explanation.replace(DEFAULT_TIERS, check.profile.tier_text)
+
+
+def indicator_points(check: Check) -> Decimal:
+    """The points all indicators share: the label's '(60分)', else the profile's points.indicators (60, 90)."""
+    return check.form.weights.get("indicators", check.profile.indicator_points)
+
+
 @rule("XC301", Severity.ERROR, "指标得分")
 def indicator_scores(check: Check) -> None:
     """A quantitative indicator scores weight × achievement, capped at the weight.
 
     Worked example (科学技术研究与开发资金, 对外宣传洪山名优产品): target 2场次, actual 1场次,
     weight 1 (inferred: 60 − 59) -> 1 × 1/2 = 0.5; a reported 1 is an error, fixed to 0.5.
-    Negative indicators (≤X, 成本指标) score weight × target/actual. A score above a written weight is an
-    error fixed to the weight. A qualitative target not met scores at most 80% of its weight (warning).
+    Negative indicators (≤X, 成本指标) score weight × target/actual: ≤150元 against 160元 with 分值 10 ->
+    10 × 0.9375 = 9.38, and a reported 10 (scored as if more were better) is an error, fixed to 9.38; a
+    profile with negative.formula = "deviation" gives 10 × (1 − 10/150) = 9.33. A score above a written
+    weight is an error fixed to the weight. A qualitative target not met scores at most 80% of its weight,
+    and one partly achieved ('部分完成') at least 50% (warnings; the tiers are the profile's).
     Where the weight cannot be determined the score is not checked (XC303, info).
     """
     form = check.form
     rows = scored_rows(check)
+    section = indicator_points(check)
     if form.kind == "project":
-        infer_weights(rows, form.weights.get("indicators", INDICATOR_WEIGHT))
+        infer_weights(rows, section)
+    high, low = check.profile.tiers
     total = Decimal(0)
     for scored in rows:
         row, weight, assessment = scored.row, scored.weight, scored.assessment
         settled = row.score or Decimal(0)
         if form.kind == "project" and weight is not None and row.score is not None:
-            why_weight = {"inferred": f"权重 {fmt(weight)}（60 − 其余指标权重合计 {fmt(INDICATOR_WEIGHT - weight)}）",
+            why_weight = {"inferred": f"权重 {fmt(weight)}（{fmt(section)} − 其余指标权重合计 {fmt(section - weight)}）",
                           "written": f"分值 {fmt(weight)}"}.get(scored.weight_source, f"权重 {fmt(weight)}")
             if assessment.status == "short" and assessment.ratio is not None:
-                expected = weight * assessment.ratio
+                share = check.profile.negative_share(assessment.ratio) if assessment.negative else assessment.ratio
+                deviation = assessment.negative and check.profile.negative_formula == "deviation"
+                formula = f"{fmt(weight)} × (1 − (实际 − 目标)/目标) = " if deviation else ""
+                expected = weight * share
                 if not check.check_number(
                     indicator_scores, row.score_cell, f"得分（{row.name}）", row.score, expected,
-                    f"{row.name}：{assessment.explanation}；{why_weight}；得分应为 {fmt(weight)} × {fmt(assessment.ratio, 4)} = {fmt(expected)}",
+                    f"{row.name}：{said(check, assessment)}；{why_weight}；"
+                    f"得分应为 {formula}{fmt(weight)} × {fmt(share, 4)} = {check.fmt(expected)}",
                 ):
-                    settled = round_half_up(expected)
-            elif assessment.status == "short" and row.score > weight * QUALITATIVE_SHORT_MAX:
+                    settled = check.round(expected)
+            elif assessment.status == "short" and row.score > weight * high:
                 check.add(
-                    indicator_scores, row.score_cell, f"得分（{row.name}）", fmt(row.score), f"≤ {fmt(weight * QUALITATIVE_SHORT_MAX)}",
-                    f"{row.name}：{assessment.explanation}；未完成的指标按“部分达成”最多得 {fmt(weight)} × 80% = {fmt(weight * QUALITATIVE_SHORT_MAX)} 分",
+                    indicator_scores, row.score_cell, f"得分（{row.name}）", fmt(row.score), f"≤ {fmt(weight * high)}",
+                    f"{row.name}：{said(check, assessment)}；未完成的指标按“部分达成”最多得 {fmt(weight)} × "
+                    f"{fmt(high * 100)}% = {fmt(weight * high)} 分",
+                    severity=Severity.WARNING,
+                )
+            elif assessment.status == "short" and any(w in row.actual for w in PARTLY) and row.score < weight * low:
+                check.add(
+                    indicator_scores, row.score_cell, f"得分（{row.name}）", fmt(row.score), f"≥ {fmt(weight * low)}",
+                    f"{row.name}：实际“{row.actual}”为部分达成，按档次（{check.profile.tier_text}）应得 "
+                    f"{fmt(weight * low)}–{fmt(weight * high)} 分",
                     severity=Severity.WARNING,
                 )
             elif row.score > weight:
@@ -104,7 +151,7 @@ def indicator_scores(check: Check) -> None:
         elif form.kind == "project" and row.score is not None and assessment.status == "short":
             check.add(
                 weight_unknown, row.score_cell, f"得分（{row.name}）", fmt(row.score), "",
-                f"{row.name}：{assessment.explanation}；本表没有分值列，且有多个未完成指标，权重无法确定，得分未核对",
+                f"{row.name}：{said(check, assessment)}；本表没有分值列，且有多个未完成指标，权重无法确定，得分未核对",
             )
         total += settled
     check.settled["indicator_scores"] = total
@@ -136,6 +183,15 @@ def values_not_understood(check: Check) -> None:
             )
 
 
+def row_explained(check: Check, row) -> bool:
+    """A row's deviation is explained: in its own 偏差原因 cell, or in the form's 偏差大或目标未完成原因分析."""
+    return row.deviation.strip() not in NO_EXPLANATION or check.form.deviation.strip() not in NO_EXPLANATION
+
+
+def explanation_place(check: Check) -> str:
+    return "偏差原因分析及改进措施" if check.form.layout == "national" else "偏差大或目标未完成原因分析"
+
+
 @rule("XC306", Severity.WARNING, "未完成指标未说明")
 def short_unexplained(check: Check) -> None:
     """An indicator whose target was not met must be explained (偏差大或目标未完成原因分析, or the row's
@@ -146,26 +202,27 @@ def short_unexplained(check: Check) -> None:
     """
     for scored in scored_rows(check):
         row = scored.row
-        explained = row.deviation.strip() not in NO_EXPLANATION or check.form.deviation.strip() not in NO_EXPLANATION
-        if scored.assessment.status == "short" and not explained:
+        if scored.assessment.status == "short" and not row_explained(check, row):
+            written = (row.deviation if check.form.layout == "national" else check.form.deviation).strip()
             check.add(
                 short_unexplained, row.actual_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, row.target,
-                f"{row.name}：{scored.assessment.explanation}，目标未完成，但“偏差大或目标未完成原因分析”填写为“{check.form.deviation.strip() or '空'}”，请说明原因",
+                f"{row.name}：{said(check, scored.assessment)}，目标未完成，但“{explanation_place(check)}”填写为“{written or '空'}”，请说明原因",
             )
 
 
 @rule("XC307", Severity.ERROR, "指标得分合计")
 def indicator_sum(check: Check) -> None:
-    """The indicator scores of a project form add up to at most 60; when every target was met, to 60.
+    """The indicator scores of a project form add up to at most the indicator points (60 Hubei, 90
+    national); when every target was met and the form writes no weights, to exactly that.
 
     Worked example: 20 + 20 + 21 = 61 > 60 -> error (which score is wrong is not certain: not fixed).
     All met but 20 + 20 + 19 = 59 -> warning: some indicator did not get full marks, or the weights
-    do not add up to 60.
+    do not add up to 60. (Where the weights are written, XC308 and XC309 say which.)
     """
     form = check.form
     if form.kind != "project" or "indicator_scores" not in check.settled:
         return
-    section = form.weights.get("indicators", INDICATOR_WEIGHT)
+    section = indicator_points(check)
     total = check.settled["indicator_scores"]
     rows = scored_rows(check)
     if not rows:
@@ -174,7 +231,68 @@ def indicator_sum(check: Check) -> None:
     if total > section:
         check.add(indicator_sum, anchor, "指标得分合计", fmt(total), f"≤ {fmt(section)}",
                   f"绩效指标得分合计 {fmt(total)} 超过 {fmt(section)} 分")
-    elif all(r.assessment.status == "met" for r in rows) and total < section:
+    elif (all(r.assessment.status == "met" for r in rows) and total < section
+          and not any(r.weight_source == "written" for r in rows) and not unreadable_scores(check)):
         check.add(indicator_sum, anchor, "指标得分合计", fmt(total), fmt(section),
                   f"指标均已完成，但得分合计 {fmt(total)} 不足 {fmt(section)} 分：有指标未得满分，或权重合计不是 {fmt(section)}",
                   severity=Severity.WARNING)
+
+
+def unreadable_scores(check: Check) -> bool:
+    """Whether some indicator's score cell holds an error value or a formula never calculated (XC001 names
+    it): the sum of the others says nothing then."""
+    unreadable = {ref.address for ref, _, _ in check.form.unreadable}
+    return any(row.score is None and row.score_cell in unreadable for row in check.rows("indicators"))
+
+
+def section_name(level1: str) -> str:
+    """'产出指标（50分）' -> '产出指标'."""
+    return _POINTS_LABEL.sub("", norm(level1))
+
+
+@rule("XC308", Severity.ERROR, "分值合计")
+def weights_add_up(check: Check) -> None:
+    """The weights a form writes (分值 column) add up to the indicator points (90 on the national form),
+    and each 一级指标 whose label writes its points ('产出指标（50分）') to those points.
+
+    Worked example: 产出指标（50分） with 分值 20 + 15 + 10 + 5 = 50, 效益指标（30分） 30, 满意度指标（10分）
+    10: together 90 -> fine. 分值 20 + 15 + 10 + 3 = 48 under '产出指标（50分）' -> error at the group's
+    first 分值 cell; which weight is wrong is not certain, so it is not fixed.
+    """
+    rows = [r for r in check.rows("indicators") if r.weight is not None]
+    if check.form.kind != "project" or not rows:
+        return
+    section = indicator_points(check)
+    written = sum((r.weight for r in rows), Decimal(0))
+    if written != section:
+        check.add(weights_add_up, rows[0].weight_cell, "分值合计", fmt(written), fmt(section),
+                  f"绩效指标分值合计 {fmt(written)}，应为 {fmt(section)} 分（{check.profile.title}）；请核对各指标分值")
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(section_name(row.level1), []).append(row)
+    for name, members in groups.items():
+        points = points_in(norm(members[0].level1))
+        added = sum((r.weight for r in members), Decimal(0))
+        if points is not None and added != points:
+            check.add(weights_add_up, members[0].weight_cell, f"分值合计（{name}）", fmt(added), fmt(points),
+                      f"{name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
+                      f"与标注的 {fmt(points)} 分不一致")
+
+
+@rule("XC309", Severity.WARNING, "完成指标未得满分")
+def met_below_full(check: Check) -> None:
+    """A target that was met scores its full weight; less than that needs an explanation in the row's
+    偏差原因分析及改进措施 (or the form's 偏差 text).
+
+    Worked example: 服务对象满意度 target ≥90%, actual 95%, 分值 10, 得分 8 with 偏差原因 '无' -> warning
+    (why was a met target marked down?). The same with '抽样中个别企业反映办理周期偏长，酌情扣 2 分' -> fine.
+    """
+    for scored in scored_rows(check):
+        row = scored.row
+        if (scored.weight_source == "written" and scored.assessment.status == "met" and row.score is not None
+                and row.score < scored.weight and not row_explained(check, row)):
+            check.add(
+                met_below_full, row.score_cell, f"得分（{row.name}）", fmt(row.score), fmt(scored.weight),
+                f"{row.name}：{said(check, scored.assessment)}，应得满分 {fmt(scored.weight)}；"
+                f"得分 {fmt(row.score)} 低于分值，但“{explanation_place(check)}”没有说明扣分原因",
+            )

@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Severity
-from ..values import find_total, fmt, replace_span, round_half_up
+from ..values import find_total, fmt, replace_span
 from .base import Check, rule
-
-GOAL_WEIGHT = Decimal(20)  # Hubei project forms: 项目绩效总目标 (20分)
 
 
 @rule("XC201", Severity.ERROR, "总目标得分")
 def goal_score(check: Check) -> None:
-    """A project's 绩效总目标 score is at most its weight (20).
+    """A project's 绩效总目标 score is at most its weight (20 in Hubei: the label's '(20分)', else the
+    profile's points.goal; the national 年度总体目标 is not scored).
 
     Worked example: weight 20, reported 22 -> error, fixed to 20. Reported 20 -> fine.
     """
@@ -21,7 +20,7 @@ def goal_score(check: Check) -> None:
     if form.kind != "project" or form.goals.empty:
         return
     goal = form.goals.iloc[0]
-    weight = goal["weight"] if goal["weight"] is not None else GOAL_WEIGHT
+    weight = goal["weight"] if goal["weight"] is not None else check.profile.goal_points
     score = goal["score"]
     if score is None:
         check.settled["goal_score"] = Decimal(0)
@@ -37,29 +36,63 @@ def total(check: Check) -> None:
     """The total is the sum of its parts, each as recomputed.
 
     Project (科学技术研究与开发资金): 19.04 + 20 + 59.5 = 98.54, the '自评得分: 98.54分' in the header.
+    National form (the same project, 10 + 90): 9.52 + 89.25 = 98.77 in the 总分 row's 得分 cell.
     Department (区科经局): 19.51 + Σ goal weights 17.6 + Σ indicator scores 59.9 = 97.01.
     A total inside text is fixed inside its text: '自评得分: 99.37分' -> '自评得分: 99.73分'.
     """
     form = check.form
-    budget = check.settled.get("budget_score", Decimal(0))
+    unknown = unknown_parts(check)
+    if unknown:  # a part that says #REF! or was never calculated is not 0: the total cannot be recomputed
+        if form.total_cell is not None:
+            check.add(total, form.total_cell.address, "总分", fmt(form.total) if form.total is not None else "", "",
+                      f"总分无法核算：{'、'.join(unknown)} 的得分无法读取（错误值或没有保存计算结果的公式），"
+                      "请在 Excel/WPS 中修正并重新计算后再检查", severity=Severity.WARNING)
+        return
+    budget = check.settled.get("budget_score", reported_budget_score(check))
     indicators = check.settled.get("indicator_scores", Decimal(0))
     if form.kind == "department":
         goals = sum((w for w in form.goals["weight"] if w is not None), Decimal(0))
         parts = f"预算执行得分 {fmt(budget)} + 年度目标分值合计 {fmt(goals)} + 指标得分合计 {fmt(indicators)}"
+    elif form.layout == "national":
+        goals = check.settled.get("goal_score", Decimal(0))
+        parts = f"预算执行得分 {fmt(budget)} + 指标得分合计 {fmt(indicators)}"
+        parts += f" + 总目标得分 {fmt(goals)}" if goals else ""
     else:
         goals = check.settled.get("goal_score", Decimal(0))
         parts = f"预算执行得分 {fmt(budget)} + 总目标得分 {fmt(goals)} + 指标得分合计 {fmt(indicators)}"
-    expected = round_half_up(budget + goals + indicators)
+    expected = check.round(budget + goals + indicators)
     check.settled["total"] = expected
     if form.total_cell is None:
         return
     message = f"总分应为 {parts} = {fmt(expected)}"
     if form.total_text is None:
         check.check_number(total, form.total_cell.address, "总分", form.total, expected, message)
-    elif form.total is not None and round_half_up(form.total) != expected:
+    elif form.total is not None and check.round(form.total) != expected:
         _, start, end = find_total(form.total_text)
         check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected), message,
                   fixable=True, expected_value=replace_span(form.total_text, start, end, fmt(expected)))
+
+
+def reported_budget_score(check: Check) -> Decimal:
+    """The budget score as the form reports it, for a total whose budget line could not be recomputed
+    (执行数 unreadable, 预算数 0): the first scored line's 得分, or 0 when it is blank."""
+    for row in check.rows("budget"):
+        if not getattr(row, "part", False):
+            return row.score if row.score is not None else Decimal(0)
+    return Decimal(0)
+
+
+def unknown_parts(check: Check) -> list[str]:
+    """The cells of the total's parts that could not be read (an error value such as #REF!, a formula
+    saved without its result) and that no rule recomputed; while there is one, the total is not certain."""
+    form = check.form
+    unreadable = {ref.address for ref, _, _ in form.unreadable}
+    cells = [row.score_cell for row in check.rows("indicators") if row.score is None]
+    if form.kind == "project":
+        cells += [goal.score_cell for goal in check.rows("goals") if goal.score is None]
+    if "budget_score" not in check.settled:
+        cells += [row.score_cell for row in check.rows("budget") if row.score is None and not getattr(row, "part", False)][:1]
+    return list(dict.fromkeys(cell for cell in cells if cell in unreadable))
 
 
 @rule("XC001", Severity.WARNING, "无法读取的单元格")
@@ -72,4 +105,6 @@ def unreadable_cells(check: Check) -> None:
     for ref, what, why in check.form.unreadable:
         if any(f.cell == ref.address and f.severity == Severity.ERROR for f in check.findings):
             continue  # already reported with its recomputed value
-        check.add(unreadable_cells, ref.address, what, check.form.cells[ref].text if ref in check.form.cells else "", "", f"{what}：{why}")
+        cell = check.form.cells.get(ref)
+        shown = "" if cell is None else cell.error or (f"={cell.formula}（无计算结果）" if cell.value is None and cell.formula is not None else cell.text)
+        check.add(unreadable_cells, ref.address, what, shown, "", f"{what}：{why}")

@@ -1,0 +1,230 @@
+"""Check or fix many workbooks in one run: which files, in parallel over processes, and the summary table.
+
+Workers run `api.guarded`, so one bad file becomes that file's error and the batch goes on. Each
+worker sends back a slim FileReport (the forms' names and totals, the findings, the output path —
+not the forms' cells and blocks, which only the worker needed); results come back in input order.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import csv
+import dataclasses
+import functools
+import os
+import sys
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .api import OUTPUT_SUFFIX, FileReport, check_workbook, default_output, fix_workbook, guarded
+from .model import Severity
+from .package import WorkbookError
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
+TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download")
+PROGRESS_MIN_FILES = 4  # fewer files than this finish in a moment: no progress bar
+SUMMARY_HEADER = ["文件", "表数", "错误", "已更正", "警告", "输出"]
+
+# WorkbookError(code, message) keeps only `message` in its args, so pickle could not rebuild it.
+copyreg.pickle(WorkbookError, lambda error: (WorkbookError, (error.code, error.message)))
+
+
+def is_own_output(path: Path) -> bool:
+    """'x.checked.xlsx', 'x.checked-2.xlsx': written by xlcheck, not a unit's form."""
+    stem = path.stem
+    return stem.endswith(OUTPUT_SUFFIX) or OUTPUT_SUFFIX + "-" in stem
+
+
+def is_candidate(path: Path) -> bool:
+    """A file worth reading as a workbook: a workbook suffix, not an Excel lock file (~$…), not hidden
+    (LibreOffice's .~lock…#, xlcheck's own .x.checked.xlsx.….tmp while it writes), not a temporary
+    or partly downloaded file, not an output of an earlier run."""
+    name = path.name
+    return (path.suffix.lower() in WORKBOOK_SUFFIXES
+            and not name.startswith(("~$", "."))
+            and not name.lower().endswith(TEMPORARY_SUFFIXES)
+            and not is_own_output(path))
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; folders searched recursively (in name order) for the files `is_candidate` accepts.
+    A folder holding none stays in the list itself, so that it is reported ('no workbooks in this folder',
+    exit 2) rather than silently checking nothing."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in sorted(path.rglob("*")) if p.is_file() and is_candidate(p)]
+            files.extend(found or [path])
+        else:
+            files.append(path)
+    return files
+
+
+def planned_outputs(files: list[Path], folder: Path | None) -> list[Path]:
+    """The output of each input, decided before any worker starts, so that two inputs of the same name
+    (a/x.xlsx, b/x.xlsx into one --out-dir) never aim at the same file."""
+    taken: set[Path] = set()
+    outputs = []
+    for path in files:
+        target = default_output(path, folder)
+        number = 2
+        while target in taken or target.exists():
+            target = target.with_name(f"{path.stem}{OUTPUT_SUFFIX}-{number}{target.suffix}")
+            number += 1
+        taken.add(target)
+        outputs.append(target)
+    return outputs
+
+
+def slim(report: FileReport) -> FileReport:
+    """The report without what only the worker needed: each form keeps its sheet, kind, name and
+    total; its cells, its budget/goal/indicator blocks (one shared empty frame instead) and the
+    rules' working memo are dropped."""
+    if not report.checks:
+        return report
+    import pandas as pd
+
+    empty = pd.DataFrame()
+    checks = [dataclasses.replace(
+        check,
+        form=dataclasses.replace(check.form, budget=empty, goals=empty, indicators=empty, cells={}, unreadable=[]),
+        memo={},
+    ) for check in report.checks]
+    return dataclasses.replace(report, checks=checks)
+
+
+def process_one(path: Path, fix: bool, out: Path | None, options: dict) -> FileReport:
+    """Check (or fix into `out`) one file, with `options` as keyword arguments of check_workbook /
+    fix_workbook; never raises. Runs in a worker process."""
+    if fix:
+        return slim(guarded(functools.partial(fix_workbook, **options), path, out))
+    return slim(guarded(functools.partial(check_workbook, **options), path))
+
+
+def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None] | None = None, jobs: int = 1,
+              progress: Callable[[], None] | None = None, options: dict | None = None) -> list[FileReport]:
+    """check_workbook or fix_workbook over `files`, in input order. With jobs > 1 and more than one
+    file, over a pool of processes. `options` (picklable) go to every call as keyword arguments;
+    `progress` is called once per finished file."""
+    outputs = outputs if outputs is not None else [None] * len(files)
+    options = options or {}
+    jobs = max(1, min(jobs, len(files)))
+    if jobs == 1:
+        reports = []
+        for path, out in zip(files, outputs):
+            reports.append(process_one(path, fix, out, options))
+            if progress:
+                progress()
+        return reports
+    results: list[FileReport | None] = [None] * len(files)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(process_one, path, fix, out, options): index for index, (path, out) in enumerate(zip(files, outputs))}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                results[index] = future.result()
+            except Exception as error:  # a worker that died (out of memory, killed): that file's error
+                results[index] = FileReport(files[index], error=WorkbookError(
+                    "internal", f"处理文件 “{files[index].name}” 时工作进程意外退出（{type(error).__name__}）。"
+                                "原文件未被修改；请单独重试该文件。 (worker process failed)"))
+            if progress:
+                progress()
+    return results  # type: ignore[return-value]
+
+
+def default_jobs() -> int:
+    """As many worker processes as this process may use cores."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def run_with_progress(files: list[Path], *, fix: bool, outputs: list[Path | None] | None, jobs: int,
+                      options: dict | None = None) -> list[FileReport]:
+    """run_batch with a progress bar on stderr when stderr is a terminal and the batch is more than a few files."""
+    if len(files) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return run_batch(files, fix=fix, outputs=outputs, jobs=jobs, options=options)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("更正中" if fix else "检查中", total=len(files))
+        return run_batch(files, fix=fix, outputs=outputs, jobs=jobs, options=options, progress=lambda: bar.advance(task))
+
+
+# ---------------------------------------------------------------- the summary table
+
+
+def summary_rows(reports: list[FileReport]) -> list[list[object]]:
+    """One row per file: file, forms, errors found, fixed, warnings, output (or why it could not be read)."""
+    rows = []
+    for report in reports:
+        if report.error is not None:
+            rows.append([str(report.path), 0, 0, 0, 0, f"无法读取：{report.error.message}"])
+            continue
+        warnings = sum(1 for f in report.findings if f.severity == Severity.WARNING)
+        rows.append([str(report.path), len(report.checks), len(report.errors), report.fixed, warnings,
+                     str(report.output) if report.output else ""])
+    return rows
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def summary_text(reports: list[FileReport]) -> str:
+    """The summary as an aligned plain-text table, with a line of totals."""
+    rows = [[str(v) for v in row] for row in summary_rows(reports)]
+    unread = sum(1 for r in reports if r.error is not None)
+    totals = ["合计", *(str(sum(int(row[i]) for row in rows)) for i in range(1, 5)),
+              f"{len(reports)} 个文件" + (f"，{unread} 个无法读取" if unread else "")]
+    table = [SUMMARY_HEADER, *rows, totals]
+    widths = [max(_width(line[i]) for line in table) for i in range(len(SUMMARY_HEADER) - 1)]
+    lines = []
+    for line in table:
+        cells = [line[i] + " " * (widths[i] - _width(line[i])) if i == 0 else " " * (widths[i] - _width(line[i])) + line[i]
+                 for i in range(len(widths))]
+        lines.append("  ".join(cells + [line[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def _csv_safe(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) else value
+
+
+def write_summary(reports: list[FileReport], path: Path) -> None:
+    """The summary table as .csv (UTF-8 with a BOM, so Excel shows the Chinese) or .xlsx (every
+    text written as text, never as a formula). Any other suffix is a ValueError.
+
+    In the .csv a text starting with = + - @ gets a leading apostrophe: Excel would run it as a formula."""
+    rows = summary_rows(reports)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(SUMMARY_HEADER)
+            writer.writerows([_csv_safe(v) for v in row] for row in rows)
+    elif suffix == ".xlsx":
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                               "strings_to_numbers": False})
+        sheet = book.add_worksheet("汇总")
+        bold = book.add_format({"bold": True})
+        sheet.write_row(0, 0, SUMMARY_HEADER, bold)
+        for number, row in enumerate(rows, start=1):
+            sheet.write_string(number, 0, row[0])
+            for col in range(1, 5):
+                sheet.write_number(number, col, row[col])
+            sheet.write_string(number, 5, row[5])
+        sheet.set_column(0, 0, min(max((_width(r[0]) for r in rows), default=8) + 2, 80))
+        sheet.set_column(5, 5, min(max((_width(r[5]) for r in rows), default=8) + 2, 80))
+        sheet.freeze_panes(1, 0)
+        book.close()
+    else:
+        raise ValueError(f"summary must be .csv or .xlsx, not {path.name}")
