@@ -11,6 +11,14 @@ from sample_workbooks/seed_forms.json (the seed's 19 forms as published):
     templates/项目支出绩效自评表_模板.xlsx    blank project form
     templates/部门整体绩效自评表_模板.xlsx    blank department form
 
+and from sample_workbooks/national_forms.json (seven seed forms rescaled to the national template's
+10 + 90, and one constructed project with carry-over funds, negative and qualitative indicators):
+
+    sample_workbooks/national_clean.xlsx        the 8 national forms, one sheet each
+    sample_workbooks/national_mistakes.xlsx     the same with NATIONAL_MISTAKES planted
+    sample_workbooks/national_mistakes.json     where each of those sits, what it says, what is right
+    templates/项目支出绩效自评表_全国模板.xlsx     blank national (财政部 2020) project form
+
 The workbooks carry a fixed creation date, so re-running the script gives byte-identical files.
 tests/test_render.py re-renders everything into a temporary folder and compares with the committed files.
 """
@@ -32,9 +40,11 @@ except ImportError:  # running from a checkout without `pip install -e .`
 SAMPLES = ROOT / "sample_workbooks"
 TEMPLATES = ROOT / "templates"
 SEED_JSON = SAMPLES / "seed_forms.json"
+NATIONAL_JSON = SAMPLES / "national_forms.json"
 
 PROJECT_TEMPLATE = "项目支出绩效自评表_模板.xlsx"
 DEPARTMENT_TEMPLATE = "部门整体绩效自评表_模板.xlsx"
+NATIONAL_TEMPLATE = "项目支出绩效自评表_全国模板.xlsx"
 
 # The mistakes planted in seed_mistakes.xlsx, one per form, the kinds reviewers find in hand-filled forms.
 # form: a project name or '部门整体'; where: the value's key in render_workbook's cell map, with
@@ -56,6 +66,31 @@ MISTAKES = [
          note="department goal 2 disagrees with project 精准扶贫工作经费, which says 10户"),
     dict(form=DEPARTMENT_KEY, where="budget.score", wrong="19.15", field="预算执行得分", severity="error",
          note="department budget score is not 20 × 27031.20/27710.77 = 19.51 (总分 97.01 left as published)"),
+]
+
+
+# The mistakes planted in national_mistakes.xlsx: the kinds the national template invites. Same fields as
+# MISTAKES; 'part.<i>.<field>' is a 其中 line's amount.
+NATIONAL_MISTAKES = [
+    dict(form="科学技术研究与开发资金", where="indicator.{indicator=对外宣传洪山名优产品}.score", wrong="1.5",
+         field="指标得分", severity="error",
+         note="short indicator scored in full: target 2场次, actual 1场次, 分值 1.5 → 0.75 (总分 98.77 left as "
+              "published: it is right)"),
+    dict(form="安全生产第三方服务经费", where="indicator.{indicator=生产企业隐患排查}.score", wrong="15",
+         field="指标得分", severity="error", note="score over its weight: 分值 13.5, 得分 15 → 13.5"),
+    dict(form="中小企业服务热线运营经费", where="indicator.{indicator=单件诉求处理成本}.score", wrong="10",
+         field="指标得分", severity="error",
+         note="negative indicator scored as positive: ≤150元 against 160元 is 10 × 150/160 = 9.38; the positive "
+              "formula 10 × 160/150 capped gives the full 10"),
+    dict(form="中小企业服务热线运营经费", where="budget.rate", wrong="111.60%", field="执行率", severity="error",
+         note="rate on 年初预算数 (111.6/100); it is 全年执行数/全年预算数 = 111.6/120 = 93.00%"),
+    dict(form="中小企业服务热线运营经费", where="budget.score", wrong="10", field="预算执行得分", severity="error",
+         note="score from that rate, capped at 10; it is 10 × 111.6/120 = 9.3"),
+    dict(form="党建工作经费", where="total", wrong="99.58", field="总分", severity="error",
+         note="总分 digits swapped: 9.85 + 90 = 99.85"),
+    dict(form="经济运行和投资技改工作经费", where="part.0.spent", wrong="39.65", field="全年执行数（当年财政拨款）",
+         severity="error",
+         note="其中 lines do not add up: 当年财政拨款 39.65 against 年度资金总额 39.56, the only filled line → 39.56"),
 ]
 
 
@@ -94,6 +129,8 @@ def slot(form: dict, key: str) -> tuple[dict, str]:
         return form, "total"
     if parts[0] == "budget":
         return form["budget"], parts[1]
+    if parts[0] == "part":
+        return form["parts"][int(parts[1])], parts[2]
     if parts[0] == "goal" and parts[1] == "score":
         return form["goal"], "score"
     if parts[0] == "indicator":
@@ -104,11 +141,11 @@ def slot(form: dict, key: str) -> tuple[dict, str]:
     raise KeyError(key)
 
 
-def plant(data: dict) -> tuple[dict, list[dict]]:
-    """A copy of `data` with MISTAKES planted, and the manifest entries (without cell addresses yet)."""
+def plant(data: dict, mistakes: list[dict] = MISTAKES) -> tuple[dict, list[dict]]:
+    """A copy of `data` with `mistakes` planted, and the manifest entries (without cell addresses yet)."""
     wrong = copy.deepcopy(data)
     entries = []
-    for m in MISTAKES:
+    for m in mistakes:
         form = form_of(wrong, m["form"])
         key = resolve(form, m["where"])
         holder, field = slot(form, key)
@@ -159,22 +196,53 @@ def template_data(seed: dict) -> tuple[dict, dict]:
     return {"projects": [project]}, {"department": department}
 
 
-def build(samples: Path = SAMPLES, templates: Path = TEMPLATES, seed_json: Path = SEED_JSON) -> list[dict]:
-    """Write every sample and template; returns the mistakes manifest."""
-    samples.mkdir(parents=True, exist_ok=True)
-    templates.mkdir(parents=True, exist_ok=True)
-    seed = load_seed(seed_json)
-    render_workbook(seed, samples / "seed_clean.xlsx")
-    wrong, entries = plant(seed)
-    cells = render_workbook(wrong, samples / "seed_mistakes.xlsx")
+NATIONAL_GROUPS = ([("产出指标", g) for g in _PRODUCTS]
+                   + [("效益指标", g) for g in ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")]
+                   + [("满意度指标", "服务对象满意度指标")])
+NATIONAL_INSTRUCTION = (
+    "填写说明：执行率=全年执行数/全年预算数，得分=10×执行率（不超过10分），均四舍五入保留两位小数；其中各项之和"
+    "应等于年度资金总额；各指标得分不超过其分值，完成的指标得满分，未完成的在“偏差原因分析及改进措施”中说明；"
+    "指标分值合计90分（一般产出指标50分、效益指标30分、满意度指标10分）；总分=预算执行得分+各指标得分。")
+
+
+def national_template_data() -> dict:
+    """A blank national form: every label, 分值 10 and 100, the 其中 lines, two empty rows per 二级 group."""
+    parts = [{"item": item, "initial": "", "budget": "", "spent": ""} for item in ("当年财政拨款", "上年结转资金", "其他资金")]
+    indicators = [dict(row, weight="", deviation="") for row in _blank_indicators(NATIONAL_GROUPS)]
+    return {"projects": [{"layout": "national", "sheet": "项目支出绩效自评表", "name": "", "year": "",
+                          "department": "", "implementer": "",
+                          "budget": {"initial": "", "budget": "", "spent": "", "weight": "10", "rate": "", "score": ""},
+                          "parts": parts, "goal": {"target": "", "actual": ""}, "indicators": indicators,
+                          "total_weight": "100", "total": "", "notes": [NATIONAL_INSTRUCTION]}]}
+
+
+def write_with_manifest(data: dict, mistakes: list[dict], clean: Path, wrong_path: Path, manifest_path: Path) -> list[dict]:
+    """Render `data` clean and with `mistakes` planted; write the manifest of the planted cells; return it."""
+    render_workbook(data, clean)
+    wrong, entries = plant(data, mistakes)
+    cells = render_workbook(wrong, wrong_path)
     manifest = []
     for entry in entries:
         sheet, cell = cells[entry["key"]].rsplit("!", 1)
         manifest.append({"sheet": sheet, "cell": cell, **{k: v for k, v in entry.items()}})
-    (samples / "mistakes.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def build(samples: Path = SAMPLES, templates: Path = TEMPLATES, seed_json: Path = SEED_JSON,
+          national_json: Path = NATIONAL_JSON) -> list[dict]:
+    """Write every sample and template; returns the seed's mistakes manifest."""
+    samples.mkdir(parents=True, exist_ok=True)
+    templates.mkdir(parents=True, exist_ok=True)
+    seed = load_seed(seed_json)
+    manifest = write_with_manifest(seed, MISTAKES, samples / "seed_clean.xlsx", samples / "seed_mistakes.xlsx",
+                                   samples / "mistakes.json")
     project, department = template_data(seed)
     render_workbook(project, templates / PROJECT_TEMPLATE, layout=Layout(projects_only=True))
     render_workbook(department, templates / DEPARTMENT_TEMPLATE, layout=Layout(department_only=True))
+    write_with_manifest(load_seed(national_json), NATIONAL_MISTAKES, samples / "national_clean.xlsx",
+                        samples / "national_mistakes.xlsx", samples / "national_mistakes.json")
+    render_workbook(national_template_data(), templates / NATIONAL_TEMPLATE, layout=Layout(projects_only=True))
     return manifest
 
 
@@ -182,8 +250,9 @@ def main() -> int:
     manifest = build()
     for m in manifest:
         print(f"{m['sheet']}!{m['cell']}: {m['field']} {m['reported']} (should be {m['expected']}, {m['severity']})")
-    print(f"wrote {SAMPLES.relative_to(ROOT)}/seed_clean.xlsx, seed_mistakes.xlsx, mistakes.json; "
-          f"{TEMPLATES.relative_to(ROOT)}/{PROJECT_TEMPLATE}, {DEPARTMENT_TEMPLATE}")
+    print(f"wrote {SAMPLES.relative_to(ROOT)}/seed_clean.xlsx, seed_mistakes.xlsx, mistakes.json, national_clean.xlsx, "
+          f"national_mistakes.xlsx, national_mistakes.json; "
+          f"{TEMPLATES.relative_to(ROOT)}/{PROJECT_TEMPLATE}, {DEPARTMENT_TEMPLATE}, {NATIONAL_TEMPLATE}")
     return 0
 
 

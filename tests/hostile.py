@@ -410,6 +410,15 @@ def scores_ref_and_div0(folder: Path) -> Path:
 
 
 @hostile
+def spent_is_ref(folder: Path) -> Path:
+    """The 执行数 holds #REF!: rate and budget score cannot be recomputed; the total uses the reported score."""
+    path = folder / "执行数错误值.xlsx"
+    cells = small_form(path)
+    spent = address(cells, "budget.spent")
+    return set_cells(path, "xl/worksheets/sheet1.xml", {spent: f'<c r="{spent}" t="e"><f>Sheet2!#REF!</f><v>#REF!</v></c>'})
+
+
+@hostile
 def formulas_without_cached_values(folder: Path) -> Path:
     """Rate, budget score and an indicator score are formulas saved without results (as openpyxl saves them)."""
     path = folder / "公式无缓存.xlsx"
@@ -528,7 +537,7 @@ def formula_like_indicator_names(folder: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes | None, int]]:
-    """Every entry under folder (recursively): {relative path: (bytes or None for a folder, mtime_ns)}.
+    """Every entry under folder (recursively): {relative path: (bytes, mtime_ns)}, (None, 0) for a folder.
     Unreadable files (chmod 000 for a non-root user) are recorded without bytes."""
     result = {}
     for entry in sorted(folder.rglob("*")):
@@ -540,7 +549,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes | None, int]]:
             except PermissionError:
                 result[rel] = (None, stat.st_mtime_ns)
         else:
-            result[rel] = (None, stat.st_mtime_ns)
+            result[rel] = (None, 0)  # a folder: its mtime moves whenever a file is added, so only its presence counts
     return result
 
 

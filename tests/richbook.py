@@ -72,8 +72,18 @@ def write_rich(path: Path) -> Path:
     ws.write_string("A8", "评价等级")
     ws.data_validation("B8", {"validate": "list", "source": ["优", "良", "中", "差"]})
     ws.conditional_format("B4:B6", {"type": "cell", "criteria": "<", "value": 0, "format": red})
-    ws.insert_image("J2", "logo.png", {"image_data": io.BytesIO(tiny_png())})
-    ws.insert_textbox("J10", "说明：本表由单位填报", {"width": 200, "height": 60})
+    add_rich_parts(wb, ws, MAIN_SHEET, image_at="J2", textbox_at="J10", amount_cell="B4", amount=12612.86)
+    wb.close()
+    return path
+
+
+def add_rich_parts(wb, ws, sheet: str, *, image_at: str, textbox_at: str, amount_cell: str, amount: float) -> None:
+    """What real workbooks carry besides the cells, added to worksheet `ws` (named `sheet`) of xlsxwriter
+    workbook `wb`: a stamp image, a textbox, print titles (rows 1:3), sheet protection; then a sheet 附表
+    with a chart and a formula over `amount_cell` (cached amount/100), a hidden and a very hidden sheet,
+    a chartsheet 图表, and a defined name 预算合计 -> `amount_cell`."""
+    ws.insert_image(image_at, "stamp.png", {"image_data": io.BytesIO(tiny_png())})
+    ws.insert_textbox(textbox_at, "说明：本表由单位填报", {"width": 200, "height": 60})
     ws.repeat_rows(0, 2)
     ws.protect("", {"format_columns": True})
 
@@ -81,7 +91,7 @@ def write_rich(path: Path) -> Path:
     side.write_row("A1", ["指标", "数值"])
     side.write_column("A2", ["产出", "效益", "满意度"])
     side.write_column("B2", [20, 30, 50])
-    side.write_formula("C2", "=项目自评表!B4/100", None, 126.1286)
+    side.write_formula("C2", f"={sheet}!{amount_cell}/100", None, amount / 100)
     chart = wb.add_chart({"type": "column"})
     chart.add_series({"categories": "=附表!$A$2:$A$4", "values": "=附表!$B$2:$B$4", "name": "分值"})
     side.insert_chart("E2", chart)
@@ -98,9 +108,53 @@ def write_rich(path: Path) -> Path:
     chart2.add_series({"categories": "=附表!$A$2:$A$4", "values": "=附表!$B$2:$B$4"})
     chartsheet.set_chart(chart2)
 
-    wb.define_name("预算合计", f"={MAIN_SHEET}!$B$4")
-    wb.close()
-    return path
+    column, row = re.match(r"([A-Z]+)(\d+)", amount_cell).groups()
+    wb.define_name("预算合计", f"={sheet}!${column}${row}")
+
+
+def fake_vba_project() -> bytes:
+    """A stand-in vbaProject.bin: an OLE2 compound file with the stream names of a VBA project (PROJECT,
+    PROJECTwm, dir, _VBA_PROJECT, ThisWorkbook) at its root. Not a loadable VBA project (that needs
+    MS-OVBA's compressed dir stream inside a VBA storage, and no installed package ships one); it is
+    there to prove the writer carries the part and its content type through byte for byte."""
+    return build_cfb({
+        "PROJECT": b'ID="{00000000-0000-0000-0000-000000000000}"\r\nDocument=ThisWorkbook/&H00000000\r\nName="VBAProject"\r\n',
+        "PROJECTwm": b"ThisWorkbook\x00T\x00h\x00i\x00s\x00W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00\x00\x00\x00\x00",
+        "dir": b"\x01" + bytes(range(200)),
+        "_VBA_PROJECT": b"\xcc\x61\xff\xff\x00\x00\x00",
+        "ThisWorkbook": b"Attribute VB_Name = \"ThisWorkbook\"\r\nSub Auto_Open()\r\nEnd Sub\r\n",
+    })
+
+
+def write_rich_form(path: Path, data: dict, layout=None) -> dict[str, str]:
+    """A form workbook (xlcheck.render of `data`, formulas with cached values by default) carrying what
+    real ones carry: on the first form sheet a stamp image, a textbox, a comment on the 预算执行得分 and one on
+    the 项目名称 label, a data validation list, conditional formatting over the indicator scores, print
+    titles and sheet protection; plus add_rich_parts' sheets (chart, hidden, very hidden, chartsheet) and
+    defined name. A path ending in .xlsm gets a VBA project (fake_vba_project). Returns render's cell map."""
+    from xlcheck.render import Layout, render_workbook
+
+    layout = layout or Layout(projects_only=True, formulas=True)
+
+    def decorate(wb, sheets):
+        name, ws = next(iter(sheets.items()))
+        key = next(k for k in cells if k.endswith("|budget.rate")).rpartition("|")[0]
+        score = cells[f"{key}|budget.score"].rpartition("!")[2]
+        ws.write_comment(score, "得分由财务科填写", {"author": "李四"})
+        ws.write_comment("A3", "名称以批复为准", {"author": "张三"})
+        ws.data_validation("H4", {"validate": "list", "source": ["优", "良", "中", "差"]})
+        ws.write_string("H3", "评价等级")
+        scores = [cells[k].rpartition("!")[2] for k in cells if k.startswith(f"{key}|indicator.") and k.endswith(".score")]
+        red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        ws.conditional_format(f"{scores[0]}:{scores[-1]}", {"type": "cell", "criteria": "<", "value": 1, "format": red})
+        add_rich_parts(wb, ws, name, image_at="I2", textbox_at="I8", amount_cell=cells[f"{key}|budget.budget"].rpartition("!")[2],
+                       amount=float(data["projects"][0]["budget"]["budget"]))
+        if str(path).lower().endswith(".xlsm"):
+            wb.add_vba_project(io.BytesIO(fake_vba_project()), is_stream=True)
+
+    cells = render_workbook(data, io.BytesIO(), layout=layout)  # the addresses, which decorate needs; the same on the real run
+    render_workbook(data, path, layout=layout, decorate=decorate)
+    return cells
 
 
 def write_simple(path: Path, sheets: int = 1, rows: int = 20, cols: int = 8) -> Path:

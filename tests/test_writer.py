@@ -8,19 +8,18 @@ import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from conftest import convert_with_soffice
+from pkgcompare import cells_by_sheet, check_sheet_xml, members
 from richbook import MAIN_SHEET, build_cfb, read_part, rewrite_parts, write_minimal, write_rich
 from xlcheck.model import CellFix
-from xlcheck.package import WorkbookError, read_sheets
+from xlcheck.package import WorkbookError
 from xlcheck.writer import Table, shift_formula, write_corrected
 
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REPORT = "核查结果"
 
 FIXES = [
@@ -41,12 +40,6 @@ TABLES = [
     ]),
     Table(["汇总", "数量"], [["错误", 2], ["警告", 0]]),
 ]
-# CT_Worksheet's child order (what Excel insists on)
-SHEET_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr", "sheetProtection",
-               "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate", "customSheetViews", "mergeCells",
-               "phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
-               "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
-               "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"]
 
 
 @pytest.fixture(scope="module")
@@ -57,30 +50,6 @@ def books(tmp_path_factory):
     dst = folder / "自评表.checked.xlsx"
     write_corrected(src, dst, FIXES, TABLES)
     return src, dst, before
-
-
-def members(path: Path) -> dict[str, zipfile.ZipInfo]:
-    with zipfile.ZipFile(path) as z:
-        return {info.filename: info for info in z.infolist()}
-
-
-def cells_by_sheet(path: Path) -> dict:
-    return {s.name: s for s in read_sheets(path)}
-
-
-def check_sheet_xml(xml: bytes) -> None:
-    """Top-level children in schema order; rows ascending; cells ascending within each row."""
-    root = ET.fromstring(xml)
-    names = [el.tag.replace(NS, "") for el in root if el.tag.startswith(NS)]
-    positions = [SHEET_ORDER.index(n) for n in names]
-    assert positions == sorted(positions), names
-    last_row = 0
-    for row in root.find(f"{NS}sheetData"):
-        number = int(row.get("r"))
-        assert number > last_row
-        last_row = number
-        cols = [openpyxl.utils.column_index_from_string(re.match(r"[A-Z]+", c.get("r")).group()) for c in row]
-        assert cols == sorted(set(cols)) and all(re.fullmatch(rf"[A-Z]+{number}", c.get("r")) for c in row)
 
 
 # ---------------------------------------------------------------- what changes and what does not

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .legacy import xls_to_xlsx
 from .model import CellFix, CellRef, Finding, Severity, parse_a1
-from .package import WorkbookError
+from .package import Package, WorkbookError, detect_format
+from .profiles import Profile, resolve_profile
 from .reader import REPORT_SHEET, read_forms
 from .rules import Check
 from .scorer import findings_of, score_forms
@@ -24,6 +27,7 @@ class FileReport:
     output: Path | None = None
     error: WorkbookError | None = None
     fixed: int = 0
+    converted_from: str | None = None  # 'xls' when the corrected copy is an .xlsx made from an .xls
 
     @property
     def findings(self) -> list[Finding]:
@@ -47,8 +51,11 @@ class FileReport:
         return "findings" if self.findings else "clean"
 
 
-def check_workbook(path: str | Path) -> FileReport:
+def check_workbook(path: str | Path, profile: str | Path | Profile | None = None) -> FileReport:
     """Read every form in the workbook and recompute it. Writes nothing.
+
+    profile: None (each form gets the shipped profile for its layout), a shipped profile's name
+    ('hubei', 'national'), a profile file, or a Profile; it then applies to every form.
 
     >>> report = check_workbook('sample_workbooks/seed_clean.xlsx')   # doctest: +SKIP
     >>> len(report.checks), len(report.errors)                          # doctest: +SKIP
@@ -57,6 +64,7 @@ def check_workbook(path: str | Path) -> FileReport:
     path = Path(path)
     report = FileReport(path)
     try:
+        chosen = resolve_profile(profile)
         forms = read_forms(path)
     except WorkbookError as error:
         report.error = error
@@ -64,18 +72,32 @@ def check_workbook(path: str | Path) -> FileReport:
     if not forms:
         report.error = WorkbookError(
             "no_form",
-            f"文件 “{path.name}” 中没有找到绩效自评表（未找到“预算执行情况”等表头）。"
+            f"文件 “{path.name}” 中没有找到绩效自评表（未找到“预算执行情况”“项目资金”等表头）。"
             "请确认这是项目支出或部门整体绩效自评表。 (no recognisable form)",
         )
         return report
-    report.checks = score_forms(forms)
+    report.checks = score_forms(forms, chosen)
     return report
+
+
+def output_suffix(path: Path) -> str:
+    """The corrected copy's suffix, decided by the input's bytes, not its name: '.xlsm' for a
+    macro-enabled package (its macros are kept), '.xlsx' otherwise — an .xls, or an .et or .xlsm that
+    is really an .xls inside, gets an .xlsx converted from its cells."""
+    try:
+        if detect_format(path) != "xlsx":
+            return ".xlsx"
+        with Package(path) as pkg:
+            types = pkg.read("[Content_Types].xml") if pkg.find("[Content_Types].xml") else b""
+        return ".xlsm" if b"macroEnabled" in types else ".xlsx"
+    except WorkbookError:  # unreadable: the check reports it; the name is all there is
+        return ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
 
 
 def default_output(path: Path, folder: Path | None = None) -> Path:
     """'x.xlsx' -> 'x.checked.xlsx' beside it (or in `folder`); an existing file is never overwritten:
-    'x.checked-2.xlsx' … A legacy .xls/.et input gets an .xlsx output; .xlsm keeps its macros and suffix."""
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    'x.checked-2.xlsx' … The suffix is output_suffix's: an .xls gets an .xlsx, a macro workbook .xlsm."""
+    suffix = output_suffix(path)
     folder = folder if folder is not None else path.parent
     candidate = folder / f"{path.stem}{OUTPUT_SUFFIX}{suffix}"
     number = 2
@@ -159,19 +181,39 @@ def report_sheet_name(path: Path) -> str:
         number += 1
 
 
-def fix_workbook(path: str | Path, out: str | Path | None = None) -> FileReport:
-    """Check the workbook and write a corrected copy (never the input itself): wrong cells hold the
-    recomputed value, highlighted, with a note; a sheet 核查结果 lists every finding."""
+def write_copy(source: Path, output: Path, report: FileReport, fixes: list[CellFix]) -> None:
+    """The writer's corrected copy of `source` (the input, or the .xlsx rebuilt from an .xls) at `output`."""
     from .writer import write_corrected
 
-    report = check_workbook(path)
+    write_corrected(source, output, fixes, report_tables(report, fixed=True), report_sheet_name(source))
+
+
+def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str | Path | Profile | None = None) -> FileReport:
+    """Check the workbook and write a corrected copy (never the input itself): wrong cells hold the
+    recomputed value, highlighted, with a note; a sheet 核查结果 lists every finding.
+
+    An .xls input (by its bytes) is first rebuilt as an .xlsx from its cells (legacy.xls_to_xlsx) and
+    the copy is an .xlsx (report.converted_from = 'xls'); an `out` whose suffix does not fit the
+    content ('x.xls' for an .xlsx, '.xlsx' for a macro workbook) gets the right one."""
+    report = check_workbook(path, profile)
     if report.error is not None:
         return report
+    suffix = output_suffix(report.path)
     output = Path(out) if out is not None else default_output(report.path)
+    if output.suffix.lower() != suffix:
+        output = output.with_suffix(suffix)
     fixes = fixes_for(report)
     try:
-        sheet_name = report_sheet_name(report.path)
-        write_corrected(report.path, output, fixes, report_tables(report, fixed=True), sheet_name)
+        if output.resolve() == report.path.resolve():
+            raise WorkbookError.for_file("same_path", output)
+        if detect_format(report.path) == "xls":
+            with tempfile.TemporaryDirectory(prefix="xlcheck-") as folder:
+                rebuilt = Path(folder) / f"{report.path.stem}.xlsx"
+                xls_to_xlsx(report.path, rebuilt)
+                write_copy(rebuilt, output, report, fixes)
+            report.converted_from = "xls"
+        else:
+            write_copy(report.path, output, report, fixes)
     except WorkbookError as error:
         report.error = error
         return report

@@ -15,7 +15,6 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .api import OUTPUT_SUFFIX, FileReport, check_workbook, default_output, fix_workbook, guarded
@@ -118,6 +117,8 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
             if progress:
                 progress()
         return reports
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     results: list[FileReport | None] = [None] * len(files)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(process_one, path, fix, out, options): index for index, (path, out) in enumerate(zip(files, outputs))}

@@ -29,6 +29,23 @@ JOBS_HELP = "并行处理的进程数（默认：本机核数）"
 SUMMARY_HELP = "把汇总表（文件、表数、错误、已更正、警告、输出）另存为 .xlsx 或 .csv"
 
 
+PROFILE_HELP = "核算规则配置：hubei、national，或一个 .toml 文件（默认按表式自动选择）"
+
+
+def profile_options(spec: Optional[str]) -> dict:
+    """{'profile': Profile} for check_workbook / fix_workbook, or {} to choose per form; a profile that
+    cannot be used is a usage error (exit 2) before any work, with the key that is wrong."""
+    if spec is None:
+        return {}
+    from .profiles import ProfileError, load_profile
+
+    try:
+        return {"profile": load_profile(spec)}
+    except ProfileError as error:
+        typer.echo(f"用法错误：{error.message}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+
+
 def check_summary_path(summary: Optional[Path]) -> None:
     """A usage error (exit 2) before any work when --summary names neither .csv nor .xlsx."""
     if summary is not None and summary.suffix.lower() not in (".csv", ".xlsx"):
@@ -62,10 +79,12 @@ def check(
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
     summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
 ) -> None:
     """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。"""
     check_summary_path(summary)
-    reports = run_with_progress(expand(paths), fix=False, outputs=None, jobs=jobs or default_jobs())
+    options = profile_options(profile)
+    reports = run_with_progress(expand(paths), fix=False, outputs=None, jobs=jobs or default_jobs(), options=options)
     emit(reports, format, summary)
 
 
@@ -77,17 +96,25 @@ def fix(
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
     summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
 ) -> None:
-    """更正：写出更正后的副本（原文件不动），错误单元格改为核算值并标注，另附“核查结果”工作表。"""
+    """更正：写出更正后的副本（原文件不动），错误单元格改为核算值并标注，另附“核查结果”工作表。
+    .xls 文件的更正副本转换为 .xlsx。"""
     files = expand(paths)
     if out is not None and (out_dir is not None or len(files) != 1):
         typer.echo("用法错误：-o 只能用于单个文件，且不能与 --out-dir 同用。 (-o takes exactly one input file)", err=True)
         raise typer.Exit(EXIT_ERROR)
     check_summary_path(summary)
+    options = profile_options(profile)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # under a file, read-only, no space: a message, not a traceback
+            typer.echo(f"无法创建输出文件夹 {out_dir}（{error.strerror or error}）。原文件未被修改。"
+                       f"请换一个可写的 --out-dir。 (cannot create the output folder)", err=True)
+            raise typer.Exit(EXIT_ERROR)
     outputs = [out] if out is not None else planned_outputs(files, out_dir)
-    reports = run_with_progress(files, fix=True, outputs=outputs, jobs=jobs or default_jobs())
+    reports = run_with_progress(files, fix=True, outputs=outputs, jobs=jobs or default_jobs(), options=options)
     emit(reports, format, summary)
 
 

@@ -114,8 +114,13 @@ def _percent(share: Decimal) -> str:
 
 def shipped() -> list[str]:
     """The names of the profiles that ship with xlcheck: ['hubei', 'national']."""
+    return list(_shipped_names())
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped_names() -> tuple[str, ...]:
     folder = resources.files("xlcheck") / "profiles"
-    return sorted(item.name[:-5] for item in folder.iterdir() if item.name.endswith(".toml"))
+    return tuple(sorted(item.name[:-5] for item in folder.iterdir() if item.name.endswith(".toml")))
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,6 +12,16 @@ returns where every number went, so that tests can find a value (or a planted mi
     '部门整体|goal.<n>.weight'                        (the '年度目标n（w分）：…' text cell)
     '部门整体|goal.<n>.indicator.<i>.target' | '.actual' | '.score'
 
+A project with ``"layout": "national"`` is rendered as the 2020 national template (forms.md §3) in a
+10-column grid: 项目资金 block (budget: initial, budget, spent, weight, rate, score; ``parts``: the 其中
+lines with initial, budget, spent), 年度总体目标, the indicator table with 分值 and 偏差原因分析及改进措施,
+and the 总分 row. Its keys:
+
+    '<name>|budget.initial' | '.budget' | '.spent' | '.weight' | '.rate' | '.score'
+    '<name>|part.<i>.initial' | '.budget' | '.spent'           (i: index in the form's parts)
+    '<name>|indicator.<i>.target' | '.actual' | '.weight' | '.score'
+    '<name>|total'                                          (the 得分 cell of the 总分 row)
+
 Each value is 'Sheet!A1' (split at the last '!'). Only non-empty cells are listed.
 
 `Layout` varies how the same data is stored, the way hand-made workbooks differ: one sheet per form or
@@ -111,10 +121,29 @@ _VARIANTS = {
     "项目支出总额": "项目支出\n总额",
     "自评得分:": "自评得分：",
     "总分：": "总 分:",
+    # the national template
+    "项目资金（万元）": "项目资金\n（万元）",
+    "实施单位": "实施\n单位",
+    "年初预算数": "年初\n预算数",
+    "全年预算数": "全年\n预算数",
+    "全年执行数": "全年\n执行数",
+    "分值": "分 值",
+    "年度资金总额": "年度资金\n总额",
+    "年度总体目标": "年度\n总体\n目标",
+    "预期目标": "预 期 目 标",
+    "实际完成情况": "实际\n完成情况",
+    "绩效指标": "绩\n效\n指\n标",
+    "三级指标": "三级\n指标",
+    "年度指标值": "年度\n指标值",
+    "偏差原因分析及改进措施": "偏差原因分析\n及改进措施",
+    "总分": "总 分",
 }
 
-# Column widths (in characters) of the 7-column grid A..G.
+# Column widths (in characters) of the 7-column grid A..G, and of the national template's A..J.
 _WIDTHS = (13, 10, 13, 34, 14, 14, 10)
+_NATIONAL_WIDTHS = (8, 11, 12, 26, 13, 13, 9, 9, 12, 14)
+NATIONAL_TITLE = "项目支出绩效自评表"
+NATIONAL_PARTS = ("当年财政拨款", "上年结转资金", "其他资金")
 _LINE_PT = 13.5  # height of one line of 10-point text
 _FONT = "宋体"
 
@@ -195,6 +224,8 @@ class _Styles:
                 props.update(align="left")
             elif kind == "header_right":
                 props.update(align="right")
+            elif kind == "subtitle":
+                props.update(align="center")
             elif kind == "note":
                 props.update(align="left")
             else:
@@ -210,14 +241,15 @@ class _Styles:
 class _SheetWriter:
     """Writes into one worksheet, relative to a column offset; remembers the height rows need."""
 
-    def __init__(self, worksheet, name: str, styles: _Styles, layout: Layout):
+    def __init__(self, worksheet, name: str, styles: _Styles, layout: Layout, widths: tuple[int, ...] = _WIDTHS):
         self.ws = worksheet
         self.name = name
         self.styles = styles
         self.layout = layout
+        self.widths = widths
         self.c0 = layout.col_offset
         self.heights: dict[int, float] = {}
-        for i, width in enumerate(_WIDTHS):
+        for i, width in enumerate(widths):
             worksheet.set_column(self.c0 + i, self.c0 + i, width)
         worksheet.set_paper(9)  # A4
         worksheet.fit_to_pages(1, 0)
@@ -234,7 +266,7 @@ class _SheetWriter:
         return _VARIANTS.get(text, text) if self.layout.label_variants else text
 
     def need_height(self, row: int, row2: int, col: int, col2: int, text: str, line_pt: float = _LINE_PT):
-        width = sum(_WIDTHS[col : col2 + 1])
+        width = sum(self.widths[col : col2 + 1])
         total = _lines(text, width) * line_pt + 6
         per_row = total / (row2 - row + 1)
         for r in range(row, row2 + 1):
@@ -356,9 +388,10 @@ class _FormRenderer:
         return row + 2, r, score
 
     def indicator_table(self, row: int, side_label: str, heads: tuple[str, ...], indicators: list[dict],
-                        prefix: str) -> tuple[int, int]:
+                        prefix: str, fields=((4, "target"), (5, "actual"), (6, "score"))) -> tuple[int, int]:
         """The header row and the indicator rows, 一级/二级 merged over their groups, the side label merged
-        down column A. Returns (the first indicator row, the next row)."""
+        down column A, the name in D and the `fields` in their columns. Returns (the first indicator row,
+        the next row)."""
         s = self.s
         s.text(row, 0, s.label(side_label), "label", row2=row + len(indicators))
         for col, head in enumerate(heads, start=1):
@@ -376,7 +409,7 @@ class _FormRenderer:
         for i, ind in enumerate(indicators):
             r = first + i
             s.text(r, 3, ind.get("name", ""), "text")
-            for col, field in ((4, "target"), (5, "actual"), (6, "score")):
+            for col, field in fields:
                 value = ind.get(field, "")
                 s.number(r, col, value)
                 if value:
@@ -523,14 +556,132 @@ class _DepartmentForm(_FormRenderer):
         return r
 
 
+class _NationalForm(_FormRenderer):
+    """The 2020 national template (forms.md §3) in the 10-column grid A..J."""
+
+    def render(self, row: int, p: dict) -> int:
+        s = self.s
+        s.text(row, 0, p.get("title") or NATIONAL_TITLE, "title", col2=9, line_pt=22)
+        s.text(row + 1, 0, f"（{p.get('year') or BLANK_FIELD + '年度'}）", "subtitle", col2=9)
+        r = row + 2
+        s.text(r, 0, s.label("项目名称"), "label", col2=1)
+        s.text(r, 2, p.get("name", ""), "text", col2=9)
+        r += 1
+        s.text(r, 0, s.label("主管部门"), "label", col2=1)
+        s.text(r, 2, p.get("department", ""), "center", col2=4)
+        s.text(r, 5, s.label("实施单位"), "label", col2=6)
+        s.text(r, 7, p.get("implementer", ""), "text", col2=9)
+        r, budget_row, budget_score = self.money_block(r + 1, p.get("budget", {}), p.get("parts", []))
+        goal = p.get("goal", {})
+        s.text(r, 0, s.label("年度总体目标"), "label", row2=r + 1, col2=1)
+        s.text(r, 2, s.label("预期目标"), "label", col2=5)
+        s.text(r, 6, s.label("实际完成情况"), "label", col2=9)
+        s.text(r + 1, 2, goal.get("target", ""), "text", col2=5)
+        s.text(r + 1, 6, goal.get("actual", ""), "text", col2=9)
+        indicators = p.get("indicators", [])
+        heads = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
+        first, r = self.indicator_table(r + 2, "绩效指标", heads, indicators, "indicator.",
+                                        fields=((4, "target"), (5, "actual"), (6, "weight"), (7, "score")))
+        s.text(first - 1, 8, s.label("偏差原因分析及改进措施"), "label", col2=9)
+        for i, ind in enumerate(indicators):
+            s.text(first + i, 8, ind.get("deviation", ""), "text", col2=9)
+        s.text(r, 0, s.label("总分"), "label", col2=5)
+        s.number(r, 6, p.get("total_weight", "100"))
+        total = p.get("total", "")
+        cached = budget_score + sum((_dec(i.get("score", "")) or Decimal(0) for i in indicators), Decimal(0))
+        if self.layout.formulas and indicators and _agrees(total, cached):
+            last = first + len(indicators) - 1
+            s.formula(r, 7, f"={s.a1(budget_row, 9)}+SUM({s.a1(first, 7)}:{s.a1(last, 7)})", cached, "0.00")
+            self.put("total", r, 7)
+        else:
+            s.number(r, 7, total)
+            if total:
+                self.put("total", r, 7)
+        s.text(r, 8, "", "text", col2=9)
+        r += 1
+        for note in p.get("notes", []):
+            s.text(r, 0, note, "note", col2=9)
+            r += 1
+        return r
+
+    def money_block(self, row: int, budget: dict, parts: list[dict]) -> tuple[int, int, Decimal]:
+        """The 项目资金（万元） block: the header row, 年度资金总额 and the 其中 lines (分值, 执行率 and 得分 shown
+        as —). Returns (the next row, the row of 年度资金总额, the budget score as its cell holds it)."""
+        s = self.s
+        s.text(row, 0, s.label("项目资金（万元）"), "label", row2=row + 1 + len(parts), col2=1)
+        s.text(row, 2, "", "label", col2=3)
+        for col, head in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), start=4):
+            s.text(row, col, s.label(head), "label")
+        r = row + 1
+        s.text(r, 2, s.label("年度资金总额"), "center", col2=3)
+        for col, field in ((4, "initial"), (5, "budget"), (6, "spent"), (7, "weight")):
+            s.number(r, col, budget.get(field, ""))
+            if budget.get(field, ""):
+                self.put(f"budget.{field}", r, col)
+        score = self.rate_and_score(r, budget)
+        for i, part in enumerate(parts):
+            pr = r + 1 + i
+            s.text(pr, 2, ("其中：" if i == 0 else "") + part.get("item", ""), "center", col2=3)
+            for col, field in ((4, "initial"), (5, "budget"), (6, "spent")):
+                s.number(pr, col, part.get(field, ""))
+                if part.get(field, "") not in ("", "—"):
+                    self.put(f"part.{i}.{field}", pr, col)
+            for col in (7, 8, 9):
+                s.text(pr, col, "—", "center")
+        return r + 1 + len(parts), r, score
+
+    def rate_and_score(self, r: int, budget: dict) -> Decimal:
+        """执行率 (I) and 得分 (J) of 年度资金总额: with formulas, =G/F and =MIN(H,H*I) where the published
+        numbers are what they compute, else the numbers as published. Returns the score as the cell holds it."""
+        s = self.s
+        rate_text, score_text = budget.get("rate", ""), budget.get("score", "")
+        a, b, w = _dec(budget.get("budget", "")), _dec(budget.get("spent", "")), _dec(budget.get("weight", ""))
+        score = _dec(score_text) or Decimal(0)
+        rate_written = score_written = False
+        if self.layout.formulas and a and b is not None and w:
+            rate = b / a
+            if _agrees(rate_text, rate * 100):
+                points = self.layout.rate_format == "points"
+                formula = f"={s.a1(r, 6)}/{s.a1(r, 5)}" + ("*100" if points else "")
+                num_format = "0.00" if points else "General" if self.layout.rate_format == "fraction" else "0.00%"
+                s.formula(r, 8, formula, rate * 100 if points else rate, num_format)
+                rate_written = True
+                if _agrees(score_text, min(w, w * rate)):
+                    score = min(w, w * rate)
+                    per_point = "/100" if points else ""
+                    s.formula(r, 9, f"=MIN({s.a1(r, 7)},{s.a1(r, 7)}*{s.a1(r, 8)}{per_point})", score, "0.00")
+                    score_written = True
+        if not rate_written:
+            s.number(r, 8, rate_text, rate=True)
+        if not score_written:
+            s.number(r, 9, score_text, trailing_space=True)
+        if rate_text:
+            self.put("budget.rate", r, 8)
+        if score_text:
+            self.put("budget.score", r, 9)
+        return score
+
+
 def _project_key(p: dict) -> str:
     return p.get("name") or p.get("sheet") or "项目"
 
 
-def render_workbook(data: dict, path, *, layout: Layout = Layout()) -> dict[str, str]:
+def _is_national(p: dict) -> bool:
+    return p.get("layout") == "national"
+
+
+def _renderer(p: dict) -> type[_FormRenderer]:
+    return _NationalForm if _is_national(p) else _ProjectForm
+
+
+def render_workbook(data: dict, path, *, layout: Layout = Layout(), decorate=None) -> dict[str, str]:
     """Write the department form and the project forms of `data` to `path` (a file name or a binary
     file object) as an .xlsx workbook laid out per `layout`. Returns {key: 'Sheet!A1'} for every
-    non-empty number cell (see the module docstring for the keys)."""
+    non-empty number cell (see the module docstring for the keys).
+
+    decorate(workbook, worksheets), when given, is called with the xlsxwriter Workbook and its
+    {sheet name: Worksheet} after the forms are written and before the file is closed, to add what
+    real workbooks carry besides the forms (images, charts, validations, more sheets, a VBA project)."""
     department = None if layout.projects_only else data.get("department")
     projects = [] if layout.department_only else list(data.get("projects", []))
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -545,12 +696,14 @@ def render_workbook(data: dict, path, *, layout: Layout = Layout()) -> dict[str,
     try:
         if layout.sheets == "stacked":
             name = sheet_name(STACKED_SHEET, used)
-            sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout)
+            national = bool(projects) and not department and all(_is_national(p) for p in projects)
+            sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout,
+                                 _NATIONAL_WIDTHS if national else _WIDTHS)
             row = layout.row_offset
             if department:
                 row = _DepartmentForm(sheet, DEPARTMENT_KEY, cells).render(row, department) + 3
             for p in projects:
-                row = _ProjectForm(sheet, _project_key(p), cells).render(row, p) + 3
+                row = _renderer(p)(sheet, _project_key(p), cells).render(row, p) + 3
             sheet.finish()
         else:
             if department:
@@ -560,11 +713,14 @@ def render_workbook(data: dict, path, *, layout: Layout = Layout()) -> dict[str,
                 sheet.finish()
             for p in projects:
                 name = sheet_name(p.get("sheet") or _project_key(p), used)
-                sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout)
-                _ProjectForm(sheet, _project_key(p), cells).render(layout.row_offset, p)
+                widths = _NATIONAL_WIDTHS if _is_national(p) else _WIDTHS
+                sheet = _SheetWriter(workbook.add_worksheet(name), name, styles, layout, widths)
+                _renderer(p)(sheet, _project_key(p), cells).render(layout.row_offset, p)
                 sheet.finish()
         if not used:
             workbook.add_worksheet("Sheet1")
+        if decorate is not None:
+            decorate(workbook, {ws.get_name(): ws for ws in workbook.worksheets()})
     finally:
         workbook.close()
     return cells

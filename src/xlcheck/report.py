@@ -34,6 +34,7 @@ def as_json(reports: list[FileReport]) -> str:
         files.append({
             "path": str(report.path),
             "output": str(report.output) if report.output else None,
+            "converted_from": report.converted_from,
             "status": report.status,
             "error": {"code": report.error.code, "message": report.error.message} if report.error else None,
             "forms": [
@@ -62,4 +63,7 @@ def as_text(report: FileReport) -> str:
         )
     if report.output is not None:
         lines.append(f"  更正副本：{report.output}（已更正 {report.fixed} 处，核查结果见工作表“核查结果”）")
+        if report.converted_from:
+            lines.append(f"  注意：原文件是 .{report.converted_from} 格式，更正副本已转换为 .xlsx"
+                         "（保留数值、数字格式、合并单元格、列宽和行高；字体、边框等样式未保留）")
     return "\n".join(lines)

@@ -6,8 +6,7 @@ A polling watcher (no file-system events, so it works the same on network shares
   opens as a zip package or an OLE2 file; one that stays unchanged but never opens (a text file
   renamed .xlsx) is taken as finished after GIVE_UP_POLLS polls and reported as unreadable;
 - its corrected copy `NAME.checked.xlsx` and its findings `NAME.checked.txt` go to `DIR/已核查/`
-  (numbered -2, -3 … rather than overwrite anything); an .xls (which cannot be corrected in place)
-  gets the findings only;
+  (numbered -2, -3 … rather than overwrite anything);
 - what was checked is remembered as (size, mtime, inode) per file name, in `已核查/.xlcheck-watch.json`,
   so a file replaced by a newer version is checked again, and a restart does not check old files twice;
 - only files directly in DIR are looked at: the output folder, xlcheck's outputs, lock files
@@ -24,7 +23,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .api import OUTPUT_SUFFIX, FileReport, check_workbook, fix_workbook, guarded
+from .api import OUTPUT_SUFFIX, FileReport, fix_workbook, guarded, output_suffix
 from .batch import is_candidate
 from .package import OLE_MAGIC
 from .report import as_text
@@ -62,8 +61,9 @@ def opens(path: Path) -> bool:
 
 
 def output_names(path: Path, folder: Path) -> tuple[Path, Path]:
-    """x.xlsx -> (folder/x.checked.xlsx, folder/x.checked.txt), numbered -2, -3 … until neither exists."""
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
+    """x.xlsx -> (folder/x.checked.xlsx, folder/x.checked.txt), numbered -2, -3 … until neither exists
+    (.xlsm for a macro workbook, as fix names it)."""
+    suffix = output_suffix(path)
     number = 1
     while True:
         stem = f"{path.stem}{OUTPUT_SUFFIX}" + (f"-{number}" if number > 1 else "")
@@ -134,10 +134,7 @@ class Watcher:
         """Fix one file into the output folder and write its findings beside the copy."""
         self.out.mkdir(exist_ok=True)
         book, notes = output_names(path, self.out)
-        if path.suffix.lower() in (".xls", ".et") and not zipfile.is_zipfile(path):
-            report = guarded(check_workbook, path)  # a BIFF workbook: findings only
-        else:
-            report = guarded(fix_workbook, path, book)
+        report = guarded(fix_workbook, path, book)
         notes.write_text(as_text(report) + "\n", encoding="utf-8")
         self.report(report, notes)
         return report

@@ -646,8 +646,12 @@ class _Styles:
         return re.findall(rf"<{p}{item}\b[^>]*?/>|<{p}{item}\b[^>]*>.*?</{p}{item}>", match.group(1), re.S)
 
     def _append(self, section: str, item_text: str, item: str) -> int:
-        """Append to a section (creating an empty one if missing); returns the new item's index."""
+        """Append to a section (creating an empty one if missing); returns the new item's index. An item
+        the section already holds, character for character (a corrected copy corrected again), is reused."""
         p = self.p
+        existing = self._items(section, item)
+        if item_text in existing:
+            return existing.index(item_text)
         if not re.search(rf"<{p}{section}\b", self.xml):
             order = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles", "colors", "extLst"]
             later = order[order.index(section) + 1:]
@@ -801,10 +805,44 @@ def _umask() -> int:
     return mask
 
 
+def _temp_prefix(dst: Path, pid: int) -> str:
+    """'.NAME.PID.': the temporary file's name starts so (hidden: folder scans skip it), with the writer's pid."""
+    return f".{dst.name}.{pid}."
+
+
+def _remove_stale_temps(dst: Path) -> None:
+    """Remove temporary files of dst left by an earlier run that was killed (SIGKILL, power cut) while
+    writing: those whose writing process no longer exists. A live process's temporary file is kept."""
+    if os.name != "posix":  # os.kill(pid, 0) only probes on POSIX
+        return
+    pattern = re.compile(rf"\.{re.escape(dst.name)}\.(\d+)\.[^.]+\.tmp")
+    try:
+        candidates = [entry for entry in os.scandir(dst.parent) if pattern.fullmatch(entry.name)]
+    except OSError:
+        return
+    for entry in candidates:
+        pid = int(pattern.fullmatch(entry.name).group(1))
+        try:
+            os.kill(pid, 0)
+            continue  # still running (or not ours to signal): leave it
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
-    """Write the package to a temporary file beside dst, then move it into place."""
+    """Write the package to a temporary file beside dst, then move it into place.
+
+    A failure (full disk, Ctrl-C) removes the temporary file; dst is then exactly as it was. A kill
+    that no handler sees leaves the hidden '.NAME.PID.xxxx.tmp', which the next write of NAME removes."""
     edits = {Package.key(name): text.encode("utf-8", "surrogateescape") for name, text in edit.texts.items()}
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+    _remove_stale_temps(dst)
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=_temp_prefix(dst, os.getpid()), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w") as out:

@@ -57,7 +57,7 @@ def execution_rate(check: Check) -> None:
     """
     for row, base in _rows(check):
         expected = row.spent / base
-        what = "执行数/年初预算数" if base is row.initial else "执行数/预算数"
+        what = ("全年执行数/年初预算数" if base is row.initial else "全年执行数/全年预算数") if row.initial is not None else "执行数/预算数"
         check.check_number(
             execution_rate, row.rate_cell, "执行率", row.rate, expected,
             f"执行率应为 {what} = {fmt(row.spent)}/{fmt(base)} = {check.fmt_percent(expected)}",
@@ -99,13 +99,16 @@ def low_rate_unexplained(check: Check) -> None:
     if explained(check):
         return
     threshold = check.profile.explain_below
-    where = "偏差原因分析及改进措施" if check.form.layout == "national" else "偏差大或目标未完成原因分析"
+    if check.form.layout == "national":
+        unexplained = "但各指标的“偏差原因分析及改进措施”都没有说明原因"
+    else:
+        unexplained = f"但“偏差大或目标未完成原因分析”填写为“{check.form.deviation.strip() or '空'}”"
     for row, base in _rows(check):
         rate = row.spent / base
         if rate < threshold:
             check.add(
                 low_rate_unexplained, row.rate_cell, "执行率", check.fmt_percent(rate), f"≥ {fmt_percent(threshold)} 或说明原因",
-                f"执行率 {check.fmt_percent(rate)} 低于 {fmt_percent(threshold)}，但“{where}”填写为“{check.form.deviation.strip() or '空'}”，请说明原因",
+                f"执行率 {check.fmt_percent(rate)} 低于 {fmt_percent(threshold)}，{unexplained}，请说明原因",
             )
         return
 
@@ -159,8 +162,8 @@ def parts_add_up(check: Check) -> None:
             expected = whole - (added - getattr(row, name))
             check.check_number(
                 parts_add_up, getattr(row, f"{name}_cell"), f"{label}（{row.item}）", getattr(row, name), expected,
-                f"其中各项之和应等于年度资金总额的{label} {fmt(whole)}：{listing} = {fmt(added)}；"
-                f"只有“{row.item}”一项有金额，应为 {fmt(expected)}",
+                f"其中各项之和应等于年度资金总额的{label} {fmt(whole)}；其中只有“{row.item}”一项有金额"
+                f"（{fmt(getattr(row, name))}），应为 {fmt(expected)}",
             )
         else:
             check.add(
