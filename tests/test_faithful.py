@@ -9,8 +9,6 @@ only by the added elements. The outputs open in LibreOffice and read back with o
 
 from __future__ import annotations
 
-import csv
-import json
 import posixpath
 import re
 import shutil
@@ -27,6 +25,7 @@ from hostile import FORM_SHEET, set_cells, small_form_data
 from pkgcompare import cells_by_sheet, check_sheet_xml, compare_packages, members
 from richbook import fake_vba_project, read_part, write_rich_form
 from xlcheck.api import fix_workbook
+from xlcheck.model import parse_a1
 from xlcheck.package import Package, read_rels, rels_part, sheet_entries, workbook_part
 
 REPORT = "核查结果"
@@ -129,8 +128,6 @@ def test_only_the_fixed_cells_differ(fixed):
     expected = {(f.sheet, f.cell): f.expected_value for f in report.findings if f.fixable}
     before, after = cells_by_sheet(src), cells_by_sheet(dst)
     assert list(after) == list(before) + [REPORT]
-    from xlcheck.model import parse_a1
-
     fixed_cells = {(sheet, *parse_a1(cell)): value for (sheet, cell), value in expected.items()}
     for name, sheet in before.items():
         new = after[name]
@@ -181,8 +178,6 @@ def test_openpyxl_and_calamine_read_the_corrected_values(fixed):
     fixes = [f for f in report.findings if f.fixable]
     book = openpyxl.load_workbook(dst, keep_vba=dst.suffix == ".xlsm")
     calamine = CalamineWorkbook.from_path(str(dst))
-    from xlcheck.model import parse_a1
-
     for finding in fixes:
         cell = book[finding.sheet][finding.cell]
         row, col = parse_a1(finding.cell)
@@ -206,14 +201,10 @@ def test_libreoffice_opens_the_output_with_the_corrected_values(fixed, tmp_path,
     converted = convert_with_soffice(soffice, copy, "xlsx", tmp_path / "lo")  # every sheet, recalculated
     sheets = cells_by_sheet(converted)
     assert REPORT in sheets
-    from xlcheck.model import parse_a1
-
     for finding in (f for f in report.findings if f.fixable):
         cell = sheets[finding.sheet].get(*parse_a1(finding.cell))
         value = finding.expected_value
         assert (cell.value == value) if isinstance(value, str) else (cell.value == Decimal(value)), (finding, cell)
-    first = convert_with_soffice(soffice, copy, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "csv")
-    assert list(csv.reader(first.read_text(encoding="utf-8").splitlines()))
 
 
 def test_a_second_fix_changes_nothing_more(fixed, tmp_path):
@@ -228,6 +219,5 @@ def test_a_second_fix_changes_nothing_more(fixed, tmp_path):
     changed, added, removed = compare_packages(dst, again.output)
     assert not added and not removed
     assert changed <= {sheet_parts(dst)[REPORT]}
-    json.dumps([f.as_dict() for f in again.findings], ensure_ascii=False)
     with zipfile.ZipFile(again.output) as z:
         assert z.testzip() is None

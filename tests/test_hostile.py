@@ -7,6 +7,7 @@ The inputs are built by code in hostile.py; this file holds what xlcheck must an
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -268,8 +269,24 @@ def test_hostile_names_write_nowhere_but_the_output(tmp_path):
         output = path.with_name(path.stem + ".checked.xlsx")
         assert created == {str(output.relative_to(tmp_path)), f"{build_one.__name__}.csv"}, created
         assert not outside.exists()
-    summary = (tmp_path / "formula_like_file_name.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(summary) == 2 and summary[1].startswith(str(tmp_path))  # the path is text, starting with '/'
+
+
+
+def test_a_formula_like_path_stays_text_in_the_summary(tmp_path, monkeypatch):
+    """Given as a relative path, '=cmd|' /C calc'!A0.xlsx' starts the summary's first column: the .csv
+    gets a leading apostrophe (Excel would run it), the .xlsx writes it as a string."""
+    path = hostile.formula_like_file_name(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    relative = str(path.relative_to(tmp_path))
+    assert relative.startswith("=cmd|")
+    result = runner.invoke(app, ["check", relative, "--summary", "summary.csv"])
+    no_traceback(result)
+    rows = list(csv.reader((tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][0] == "'" + relative
+    result = runner.invoke(app, ["check", relative, "--summary", "summary.xlsx"])
+    no_traceback(result)
+    cell = openpyxl.load_workbook(tmp_path / "summary.xlsx").worksheets[0]["A2"]
+    assert cell.value == relative and cell.data_type == "s"
 
 
 # ---------------------------------------------------------------- nothing lost: the output side

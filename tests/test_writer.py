@@ -7,7 +7,6 @@ import os
 import re
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest

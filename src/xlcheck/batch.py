@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import functools
 import os
+import signal
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -22,7 +23,6 @@ from .model import Severity
 from .package import WorkbookError
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
-TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download")
 PROGRESS_MIN_FILES = 4  # fewer files than this finish in a moment: no progress bar
 SUMMARY_HEADER = ["文件", "表数", "错误", "已更正", "警告", "输出"]
 
@@ -37,13 +37,12 @@ def is_own_output(path: Path) -> bool:
 
 
 def is_candidate(path: Path) -> bool:
-    """A file worth reading as a workbook: a workbook suffix, not an Excel lock file (~$…), not hidden
-    (LibreOffice's .~lock…#, xlcheck's own .x.checked.xlsx.….tmp while it writes), not a temporary
-    or partly downloaded file, not an output of an earlier run."""
-    name = path.name
+    """A file worth reading as a workbook: a workbook suffix (so temporary files and partial downloads,
+    x.xlsx.tmp, x.xlsx.part, x.xlsx.crdownload, are not), not an Excel lock file (~$…), not hidden
+    (LibreOffice's .~lock…#, xlcheck's own .x.checked.xlsx.….tmp while it writes), not an output of
+    an earlier run."""
     return (path.suffix.lower() in WORKBOOK_SUFFIXES
-            and not name.startswith(("~$", "."))
-            and not name.lower().endswith(TEMPORARY_SUFFIXES)
+            and not path.name.startswith(("~$", "."))
             and not is_own_output(path))
 
 
@@ -120,7 +119,8 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results: list[FileReport | None] = [None] * len(files)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_ctrl_c_to_the_main_process)
+    try:
         futures = {pool.submit(process_one, path, fix, out, options): index for index, (path, out) in enumerate(zip(files, outputs))}
         for future in as_completed(futures):
             index = futures[future]
@@ -132,7 +132,16 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
                                 "原文件未被修改；请单独重试该文件。 (worker process failed)"))
             if progress:
                 progress()
+    except BaseException:  # Ctrl-C: files not yet started are dropped, the ones being written finish
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results  # type: ignore[return-value]
+
+
+def _leave_ctrl_c_to_the_main_process() -> None:
+    """Worker processes ignore Ctrl-C: the main process stops the batch, without a traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_jobs() -> int:

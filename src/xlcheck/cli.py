@@ -122,6 +122,7 @@ def fix(
 def watch(
     folder: Path = typer.Argument(..., help="要监视的文件夹（各单位把工作簿放进来）"),
     interval: float = typer.Option(1.0, "--interval", min=0.05, help="每隔多少秒查看一次文件夹"),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
 ) -> None:
     """监视文件夹：新放入（或被新版本替换）的工作簿写完后自动核查，更正副本和核查结果写入其中的“已核查”文件夹。按 Ctrl-C 停止。"""
     from .watch import OUTPUT_FOLDER, Watcher
@@ -129,6 +130,12 @@ def watch(
     if not folder.is_dir():
         typer.echo(f"用法错误：{folder} 不是文件夹。 (not a folder)", err=True)
         raise typer.Exit(EXIT_ERROR)
+    try:
+        (folder / OUTPUT_FOLDER).mkdir(exist_ok=True)
+    except OSError as error:
+        typer.echo(f"无法创建结果文件夹 {folder / OUTPUT_FOLDER}：{error} (cannot create the output folder)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    options = profile_options(profile)
 
     def show(report: FileReport, notes: Path) -> None:
         typer.echo(as_text(report))
@@ -136,7 +143,7 @@ def watch(
 
     typer.echo(f"正在监视 {folder}（每 {interval:g} 秒查看一次；结果写入 {folder / OUTPUT_FOLDER}）。按 Ctrl-C 停止。", err=True)
     try:
-        Watcher(folder, show).run(interval)
+        Watcher(folder, show, options).run(interval)
     except KeyboardInterrupt:
         typer.echo("已停止监视。 (stopped)", err=True)
 

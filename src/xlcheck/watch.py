@@ -15,6 +15,7 @@ A polling watcher (no file-system events, so it works the same on network shares
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -76,11 +77,13 @@ def output_names(path: Path, folder: Path) -> tuple[Path, Path]:
 class Watcher:
     """Polls one folder; each poll checks the files that became ready since the last one.
 
-    `report` is called with each FileReport and the path of its findings file (to print them).
+    `report` is called with each FileReport and the path of its findings file (to print them);
+    `options` go to fix_workbook as keyword arguments (profile=…).
     """
 
-    def __init__(self, folder: Path, report: Callable[[FileReport, Path], None] | None = None):
+    def __init__(self, folder: Path, report: Callable[[FileReport, Path], None] | None = None, options: dict | None = None):
         self.folder = Path(folder)
+        self.options = options or {}
         self.out = self.folder / OUTPUT_FOLDER
         self.state_path = self.out / STATE_FILE
         self.report = report or (lambda report, notes: None)
@@ -134,7 +137,7 @@ class Watcher:
         """Fix one file into the output folder and write its findings beside the copy."""
         self.out.mkdir(exist_ok=True)
         book, notes = output_names(path, self.out)
-        report = guarded(fix_workbook, path, book)
+        report = guarded(functools.partial(fix_workbook, **self.options), path, book)
         notes.write_text(as_text(report) + "\n", encoding="utf-8")
         self.report(report, notes)
         return report
