@@ -428,6 +428,32 @@ def test_a_batch_reports_the_bad_files_and_fixes_the_good_ones(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.checked.xlsx", "b.checked.xlsx"]
 
 
+def test_a_bug_or_a_native_panic_in_one_file_is_that_files_error(tmp_path, monkeypatch):
+    """Whatever escapes the reader — here a BaseException like pyo3's PanicException — becomes an
+    'internal' error naming the file; the next file is still checked; no traceback."""
+    import xlcheck.api
+
+    class Panic(BaseException):
+        pass
+
+    original = xlcheck.api.read_forms
+
+    def reader(path):
+        if Path(path).name == "bug.xlsx":
+            raise Panic("index out of bounds")
+        return original(path)
+
+    monkeypatch.setattr(xlcheck.api, "read_forms", reader)
+    shutil.copy(SAMPLES / "seed_clean.xlsx", tmp_path / "bug.xlsx")
+    shutil.copy(SAMPLES / "seed_clean.xlsx", tmp_path / "fine.xlsx")
+    result = runner.invoke(app, ["check", str(tmp_path / "bug.xlsx"), str(tmp_path / "fine.xlsx"), "--format", "json", "--jobs", "1"])
+    no_traceback(result)
+    assert result.exit_code == 2
+    bug, fine = json.loads(result.stdout)["files"]
+    assert bug["error"]["code"] == "internal" and "bug.xlsx" in bug["error"]["message"] and chinese_first(bug["error"]["message"])
+    assert fine["status"] != "error" and len(fine["forms"]) == 19
+
+
 # ---------------------------------------------------------------- a real process over the whole corpus
 
 

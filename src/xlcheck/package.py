@@ -202,7 +202,8 @@ class Package:
         except WorkbookError:
             raise
         except Exception as exc:  # zlib.error, BadZipFile (CRC), EOFError, NotImplementedError ...
-            raise WorkbookError.for_file("corrupt", self.path, f"cannot unpack {name} ({type(exc).__name__})") from None
+            kind = type(exc).__name__ if type(exc).__module__ in ("builtins", "zipfile") else f"{type(exc).__module__}.{type(exc).__name__}"
+            raise WorkbookError.for_file("corrupt", self.path, f"cannot unpack {name} ({kind}: {exc})"[:300]) from None
         return b"".join(chunks)
 
     def read_xml(self, name: str) -> bytes:

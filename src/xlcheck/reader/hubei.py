@@ -8,7 +8,6 @@ table; 偏差大或目标未完成原因分析; 改进措施及结果应用方�
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pandas as pd
 

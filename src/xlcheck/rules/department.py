@@ -71,7 +71,6 @@ def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
     Worked example: goal 2 脱贫户不返贫 actual '9户' while 精准扶贫工作经费 says '10户' -> warning at the
     department cell (which side is right is for the unit to say).
     """
-    department = check.form
     indicators = check.rows("indicators")
     for number, project in matched_projects(check, projects).items():
         by_name = {key(r.name): r for r in rows(project.indicators)}
