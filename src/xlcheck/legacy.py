@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
-
 from .model import Sheet
 from .package import read_sheets
 
@@ -86,6 +84,8 @@ def xls_to_xlsx(src: str | Path, dst: str | Path) -> None:
     """Write the cells of the .xls `src` to a new .xlsx `dst`: values (numbers as numbers, text as text,
     never formulas), number formats, merged ranges, column widths and row heights. Fonts, borders and
     fills of the .xls are not carried over."""
+    import xlsxwriter  # only an .xls being fixed needs it
+
     looks = read_looks(src)
     sheets = with_formats(read_sheets(src), looks)
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}

@@ -19,7 +19,6 @@ import functools
 import json
 import os
 import threading
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
