@@ -164,3 +164,16 @@ def test_corrected_copy_opens_in_libreoffice_with_the_corrected_values(tmp_path,
     rows = [line.split(",") for line in csv.read_text(encoding="utf-8").splitlines()]
     budget_row = next(r for r in rows if "部门整体支出总额" in "".join(r))
     assert "19.51" in budget_row and "19.15" not in budget_row
+
+
+def test_a_units_own_sheet_named_like_the_report_is_still_checked(tmp_path):
+    """Only xlcheck's own 核查结果 (recognised by its header) is skipped, not a form on a sheet of that name."""
+    data = {"department": SEED["department"], "projects": [dict(SEED["projects"][0], sheet="核查结果")]}
+    path = tmp_path / "own.xlsx"
+    render_workbook(data, path, layout=Layout(projects_only=True))
+    report = check_workbook(path)
+    assert [c.form.sheet for c in report.checks] == ["核查结果"]
+    out = tmp_path / "fixed.xlsx"
+    fix_workbook(path, out)
+    assert [c.form.sheet for c in check_workbook(out).checks] == ["核查结果"]
+    assert "核查结果2" in openpyxl.load_workbook(out, read_only=True).sheetnames

@@ -10,7 +10,7 @@ from .legacy import xls_to_xlsx
 from .model import CellFix, CellRef, Finding, Severity, parse_a1
 from .package import Package, WorkbookError, detect_format
 from .profiles import Profile, resolve_profile
-from .reader import REPORT_SHEET, read_forms
+from .reader import REPORT_HEADER, REPORT_SHEET, is_own_report, read_forms
 from .rules import Check
 from .scorer import findings_of, score_forms
 
@@ -158,7 +158,6 @@ def report_tables(report: FileReport, fixed: bool):
     return [findings, totals]
 
 
-REPORT_HEADER = ("序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正")
 
 
 def report_sheet_name(path: Path) -> str:
@@ -176,7 +175,7 @@ def report_sheet_name(path: Path) -> str:
             return candidate
         if kind == "worksheet":
             sheet = read_sheet(path, candidate)
-            if sheet is not None and tuple(sheet.cells[(1, c)].text if (1, c) in sheet.cells else "" for c in (1, 2, 3)) == REPORT_HEADER[:3]:
+            if sheet is not None and is_own_report(sheet):
                 return candidate
         number += 1
 

@@ -7,7 +7,6 @@ not the forms' cells and blocks, which only the worker needed); results come bac
 
 from __future__ import annotations
 
-import copyreg
 import csv
 import dataclasses
 import functools
@@ -25,9 +24,6 @@ from .package import WorkbookError
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 PROGRESS_MIN_FILES = 4  # fewer files than this finish in a moment: no progress bar
 SUMMARY_HEADER = ["文件", "表数", "错误", "已更正", "警告", "输出"]
-
-# WorkbookError(code, message) keeps only `message` in its args, so pickle could not rebuild it.
-copyreg.pickle(WorkbookError, lambda error: (WorkbookError, (error.code, error.message)))
 
 
 def is_own_output(path: Path) -> bool:

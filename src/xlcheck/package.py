@@ -59,6 +59,10 @@ class WorkbookError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):
+        # pickled between batch worker processes; the default would rebuild it from `message` alone
+        return WorkbookError, (self.code, self.message)
+
     @classmethod
     def for_file(cls, code: str, path: str | Path, detail: str = "") -> WorkbookError:
         """The standard message for `code`, naming the file by its basename; detail goes in the gloss."""

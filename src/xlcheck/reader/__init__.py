@@ -19,7 +19,14 @@ from .hubei import read_project
 from .national import is_national_anchor, read_national
 
 REPORT_SHEET = "核查结果"
+REPORT_HEADER = ("序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正")
 TITLE_SEARCH_ROWS = 12
+
+
+def is_own_report(sheet: Sheet) -> bool:
+    """xlcheck's 核查结果 sheet from an earlier run (its header row), not a unit's own sheet of that name."""
+    header = tuple(sheet.cells[(1, c)].text if (1, c) in sheet.cells else "" for c in range(1, 4))
+    return sheet.name.startswith(REPORT_SHEET) and header == REPORT_HEADER[:3]
 
 
 def is_budget_anchor(label: str) -> bool:
@@ -51,12 +58,12 @@ def find_forms(sheet: Sheet) -> list[Form]:
 
 
 def read_forms(path: str | Path) -> list[Form]:
-    """All forms of a workbook, in sheet order. The discrepancy sheet of an earlier run is skipped.
+    """All forms of a workbook, in sheet order. xlcheck's own report sheet from an earlier run is skipped.
     An .xls (by its bytes, whatever its name) is read with its number formats (legacy.py)."""
     forms = []
     sheets = read_xls_sheets(path) if detect_format(path) == "xls" else read_sheets(path)
     for sheet in sheets:
-        if sheet.name == REPORT_SHEET:
+        if is_own_report(sheet):
             continue
         forms.extend(find_forms(sheet))
     return forms

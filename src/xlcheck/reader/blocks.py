@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ..model import CellRef, SourceCell
+from ..model import CellRef, Form, SourceCell
 from ..values import find_total, has_percent, to_decimal
 from .grid import Grid
 
@@ -85,6 +85,11 @@ class FormCells:
             return number
         return number / 100
 
+    def form(self, title: tuple[int, int], **fields) -> Form:
+        """The Form read from these cells: its sheet, title cell, the cells it used and what it could not read."""
+        return Form(sheet=self.grid.name, title_cell=self.grid.ref(*title), cells=self.cells,
+                    unreadable=self.unreadable, **fields)
+
     def text(self, pos: tuple[int, int] | None) -> str:
         if pos is None:
             return ""
@@ -92,9 +97,10 @@ class FormCells:
         return self.grid.cell(*pos).display.strip()
 
 
-def read_total(fc: FormCells, rows: range) -> tuple[Decimal, CellRef, str | None] | None:
+def read_total(fc: FormCells, rows: range) -> dict:
     """The reported total in the header lines: inside text ('自评得分: 98.54分', '总分：97.01分')
-    or a '自评得分' label with the number in the next cell. Returns (total, cell, whole text or None)."""
+    or a '自评得分' label with the number in the next cell. Returns the Form fields total, total_cell
+    and total_text (the whole text when the total sits inside it), or {} when there is none."""
     grid = fc.grid
     for row in rows:
         for col in grid.cols(row):
@@ -104,14 +110,13 @@ def read_total(fc: FormCells, rows: range) -> tuple[Decimal, CellRef, str | None
             cell = grid.cell(row, col)
             found = find_total(cell.text) if isinstance(cell.value, str) else None
             if found:
-                ref = fc.use(row, col)
-                return found[0], ref, cell.text
+                return {"total": found[0], "total_cell": fc.use(row, col), "total_text": cell.text}
             if label.rstrip(":") in ("自评得分", "总分", "自评总分"):
                 nxt = grid.right_of(row, col)
                 number = fc.number(nxt, "自评得分") if nxt else None
                 if number is not None:
-                    return number, grid.ref(*nxt), None
-    return None
+                    return {"total": number, "total_cell": grid.ref(*nxt)}
+    return {}
 
 
 def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]]) -> dict[str, tuple[int, int]]:
@@ -261,3 +266,24 @@ def labelled_text(fc: FormCells, rows: range, prefixes: tuple[str, ...]) -> tupl
 
 def indicator_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+
+
+GOAL_COLUMNS = ["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]
+
+
+def goal_frame(records: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=GOAL_COLUMNS)
+
+
+def find_title(grid: Grid, start: int, anchor_row: int) -> tuple[int, int]:
+    """The form's title cell ('…自评表') between its first row and its anchor; else its first cell."""
+    titles = grid.find(lambda label: label.endswith("自评表"), range(start, anchor_row))
+    return titles[0] if titles else (start, min(grid.cols(start) or [1]))
+
+
+def labelled_value(fc: FormCells, label: str, rows: range) -> str | None:
+    """The text right of the cell that says exactly `label` ('项目名称' -> '科学技术研究与开发资金'), or None."""
+    for row, col in fc.grid.find(lambda text: text == label, rows):
+        nxt = fc.grid.right_of(row, col)
+        return fc.text(nxt) if nxt else None
+    return None

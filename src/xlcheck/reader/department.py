@@ -10,10 +10,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pandas as pd
 
 from ..model import Form
-from .blocks import FormCells, indicator_frame, is_indicator_header, labelled_text, read_budget, read_indicators, read_total
+from .blocks import (
+    FormCells,
+    find_title,
+    goal_frame,
+    indicator_frame,
+    is_indicator_header,
+    labelled_text,
+    read_budget,
+    read_indicators,
+    read_total,
+)
 from .grid import Grid
 from .hubei import title_name
 
@@ -25,9 +34,8 @@ def read_department(grid: Grid, start: int, anchor: tuple[int, int], end: int) -
     """Read one department form occupying rows start..end, whose 预算执行情况 label sits at `anchor`."""
     fc = FormCells(grid)
     rows = range(start, end + 1)
-    title_pos = next(iter(grid.find(lambda l: l.endswith("自评表"), range(start, anchor[0]))), None)
-    title_pos = title_pos or (start, min(grid.cols(start) or [1]))
-    name = title_name(grid.label(*title_pos)) if title_pos in grid.labels else "部门整体"
+    title = find_title(grid, start, anchor[0])
+    name = title_name(grid.label(*title)) or "部门整体"
 
     fields = {}
     for label in ("基本支出总额", "项目支出总额"):
@@ -43,7 +51,6 @@ def read_department(grid: Grid, start: int, anchor: tuple[int, int], end: int) -
             fields["上级转移资金"] = (Decimal(match.group(1)), fc.use(row, col))
             break
 
-    total = read_total(fc, range(start, anchor[0]))
     budget, budget_weight = read_budget(fc, anchor, end)
     deviation, deviation_row = labelled_text(fc, rows, ("偏差",))
     improvement, improvement_row = labelled_text(fc, rows, ("改进措施",))
@@ -68,23 +75,18 @@ def read_department(grid: Grid, start: int, anchor: tuple[int, int], end: int) -
         if header is not None:
             indicators.extend(read_indicators(fc, header, goal_end, goal=number))
 
-    return Form(
+    return fc.form(
+        title,
         kind="department",
         layout="department",
-        sheet=grid.name,
         name=name,
-        title_cell=grid.ref(*title_pos),
         budget=budget,
-        goals=pd.DataFrame(goals, columns=["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]),
+        goals=goal_frame(goals),
         indicators=indicator_frame(indicators),
-        total=total[0] if total else None,
-        total_cell=total[1] if total else None,
-        total_text=total[2] if total else None,
         deviation=deviation,
         improvement=improvement,
         fields=fields,
-        cells=fc.cells,
-        unreadable=fc.unreadable,
         weights={"budget": budget_weight} if budget_weight is not None else {},
+        **read_total(fc, range(start, anchor[0])),
     )
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 
 from ..model import Form
 from .blocks import (
     FormCells,
+    find_title,
+    goal_frame,
     header_columns,
     indicator_frame,
     is_indicator_header,
     labelled_text,
+    labelled_value,
     points_in,
     read_budget,
     read_indicators,
@@ -38,16 +40,8 @@ def read_project(grid: Grid, start: int, anchor: tuple[int, int], end: int) -> F
     """Read one project form occupying rows start..end, whose 预算执行情况 label sits at `anchor`."""
     fc = FormCells(grid)
     rows = range(start, end + 1)
-    title_pos = next(iter(grid.find(lambda l: l.endswith("自评表"), range(start, anchor[0]))), None)
-    title_pos = title_pos or (start, min(grid.cols(start) or [1]))
-    name = title_name(grid.label(*title_pos)) if title_pos in grid.labels else ""
-    for row, col in grid.find(lambda l: l == "项目名称", range(start, anchor[0] + 1)):
-        nxt = grid.right_of(row, col)
-        if nxt:
-            name = fc.text(nxt)
-        break
-
-    total = read_total(fc, range(start, anchor[0]))
+    title = find_title(grid, start, anchor[0])
+    name = labelled_value(fc, "项目名称", range(start, anchor[0] + 1)) or title_name(grid.label(*title))
     budget, budget_weight = read_budget(fc, anchor, end)
 
     goal_records, goal_weight = [], None
@@ -83,20 +77,15 @@ def read_project(grid: Grid, start: int, anchor: tuple[int, int], end: int) -> F
             break
 
     weights = {k: v for k, v in (("budget", budget_weight), ("goal", goal_weight), ("indicators", indicator_weight)) if v is not None}
-    return Form(
+    return fc.form(
+        title,
         kind="project",
-        sheet=grid.name,
         name=name,
-        title_cell=grid.ref(*title_pos),
         budget=budget,
-        goals=pd.DataFrame(goal_records, columns=["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]),
+        goals=goal_frame(goal_records),
         indicators=indicator_frame(indicators),
-        total=total[0] if total else None,
-        total_cell=total[1] if total else None,
-        total_text=total[2] if total else None,
         deviation=deviation,
         improvement=improvement,
-        cells=fc.cells,
-        unreadable=fc.unreadable,
         weights=weights,
+        **read_total(fc, range(start, anchor[0])),
     )

@@ -19,9 +19,12 @@ from .blocks import (
     FormCells,
     budget_record,
     find_budget_header,
+    find_title,
+    goal_frame,
     header_columns,
     indicator_frame,
     is_indicator_header,
+    labelled_value,
     read_indicators,
 )
 from .grid import Grid
@@ -91,19 +94,13 @@ def read_national(grid: Grid, start: int, anchor: tuple[int, int], end: int) -> 
     """Read one national project form occupying rows start..end, whose 项目资金 label sits at `anchor`."""
     fc = FormCells(grid)
     rows = range(start, end + 1)
-    title_pos = next(iter(grid.find(lambda l: l.endswith("自评表"), range(start, anchor[0]))), None)
-    title_pos = title_pos or (start, min(grid.cols(start) or [1]))
-    name = grid.name
-    for row, col in grid.find(lambda l: l == "项目名称", range(start, anchor[0] + 1)):
-        nxt = grid.right_of(row, col)
-        if nxt:
-            name = fc.text(nxt) or name
-        break
+    title = find_title(grid, start, anchor[0])
+    name = labelled_value(fc, "项目名称", range(start, anchor[0] + 1)) or grid.name
 
     budget = read_budget_lines(fc, anchor, end)
     goals = read_goal(fc, rows)
 
-    indicators, total = [], None
+    indicators, total = [], {}
     header_row = next((r for r in range(anchor[0], end + 1) if is_indicator_header(grid, r)), None)
     if header_row is not None:
         columns = header_columns(grid, header_row, {"weight": ("分值", "权重"), "score": ("得分",)})
@@ -114,19 +111,15 @@ def read_national(grid: Grid, start: int, anchor: tuple[int, int], end: int) -> 
             pos = grid.value_under(total_row, columns["score"])
             number = fc.number(pos, "总分") if pos else None
             if pos is not None:
-                total = (number, grid.ref(*pos))
+                total = {"total": number, "total_cell": grid.ref(*pos)}
 
-    return Form(
+    return fc.form(
+        title,
         kind="project",
         layout="national",
-        sheet=grid.name,
         name=name,
-        title_cell=grid.ref(*title_pos),
         budget=budget,
-        goals=pd.DataFrame(goals, columns=["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]),
+        goals=goal_frame(goals),
         indicators=indicator_frame(indicators),
-        total=total[0] if total else None,
-        total_cell=total[1] if total else None,
-        cells=fc.cells,
-        unreadable=fc.unreadable,
+        **total,
     )
