@@ -205,7 +205,7 @@ def short_unexplained(check: Check) -> None:
         if scored.assessment.status == "short" and not row_explained(check, row):
             written = (row.deviation if check.form.layout == "national" else check.form.deviation).strip()
             check.add(
-                short_unexplained, row.actual_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, row.target,
+                short_unexplained, row.actual_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, "",
                 f"{row.name}：{said(check, scored.assessment)}，目标未完成，但“{explanation_place(check)}”填写为“{written or '空'}”，请说明原因",
             )
 
