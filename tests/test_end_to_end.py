@@ -177,3 +177,28 @@ def test_a_units_own_sheet_named_like_the_report_is_still_checked(tmp_path):
     fix_workbook(path, out)
     assert [c.form.sheet for c in check_workbook(out).checks] == ["核查结果"]
     assert "核查结果2" in openpyxl.load_workbook(out, read_only=True).sheetnames
+
+
+def test_department_goal_weight_written_after_the_text(tmp_path):
+    """'年度目标1：…（0.2分）' reads like '年度目标1（0.2分）：…'; a goal with no weight leaves the total a warning."""
+    import re
+
+    path = tmp_path / "dept.xlsx"
+    render_workbook(SEED, path, layout=Layout(department_only=True))
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    goals = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("年度目标")]
+    for cell in goals:
+        cell.value = re.sub(r"^(年度目标\d+)（([\d.]+分)）：(.*)$", r"\1：\3（\2）", cell.value, flags=re.S)
+    assert len(goals) == 18 and all(c.value.endswith("分）") for c in goals)
+    book.save(path)
+    report = check_workbook(path)
+    assert [c.settled["total"] for c in report.checks] == [Decimal("97.01")]
+    assert errors(report) == []
+
+    goals[0].value = goals[0].value.rsplit("（", 1)[0]
+    book.save(path)
+    report = check_workbook(path)
+    [warning] = [f for f in report.findings if f.rule == "XC401"]
+    assert warning.severity == Severity.WARNING and goals[0].coordinate in warning.message
+    assert errors(report) == []

@@ -26,7 +26,8 @@ from .blocks import (
 from .grid import Grid
 from .hubei import title_name
 
-GOAL = re.compile(r"^年度目标(\d+)\((\d+(?:\.\d+)?)分\)[:]?(.*)$")
+# '年度目标1(0.2分):解决…' or, as some units write it, '年度目标1:解决…(0.2分)' (normalised labels)
+GOAL = re.compile(r"^年度目标(?P<number>\d+)(?:\((?P<weight>\d+(?:\.\d+)?)分\))?:?(?P<text>.*?)(?:\((?P<end_weight>\d+(?:\.\d+)?)分\))?$")
 TRANSFER = re.compile(r"上级转移(?:支付)?资金[^\d]*(\d+(?:\.\d+)?)万元")
 
 
@@ -59,15 +60,16 @@ def read_department(grid: Grid, start: int, anchor: tuple[int, int], end: int) -
     goal_hits = [(r, c, GOAL.match(grid.label(r, c))) for r, c in grid.find(GOAL.match, range(anchor[0], table_end + 1))]
     goals, indicators = [], []
     for i, (row, col, match) in enumerate(goal_hits):
-        number = int(match.group(1))
+        number = int(match.group("number"))
+        weight = match.group("weight") or match.group("end_weight")
         goal_end = goal_hits[i + 1][0] - 1 if i + 1 < len(goal_hits) else table_end
         fc.use(row, col)
         goals.append({
             "number": number,
-            "text": match.group(3),
+            "text": match.group("text"),
             "actual": "",
-            "weight": Decimal(match.group(2)),
-            "score": Decimal(match.group(2)),
+            "weight": Decimal(weight) if weight else None,
+            "score": Decimal(weight) if weight else None,
             "label_cell": grid.ref(row, col).address,
             "score_cell": None,
         })

@@ -48,6 +48,13 @@ def total(check: Check) -> None:
                       f"总分无法核算：{'、'.join(unknown)} 的得分无法读取（错误值或没有保存计算结果的公式），"
                       "请在 Excel/WPS 中修正并重新计算后再检查", severity=Severity.WARNING)
         return
+    unweighted = [goal.label_cell for goal in check.rows("goals") if form.kind == "department" and goal.weight is None]
+    if unweighted:  # a goal without its '(w分)' leaves the department total uncertain: say so, don't guess
+        if form.total_cell is not None:
+            check.add(total, form.total_cell.address, "总分", fmt(form.total) if form.total is not None else "", "",
+                      f"总分无法核算：{'、'.join(unweighted)} 的年度目标没有写分值（如“年度目标1（0.2分）”）",
+                      severity=Severity.WARNING)
+        return
     budget = check.settled.get("budget_score", reported_budget_score(check))
     indicators = check.settled.get("indicator_scores", Decimal(0))
     if form.kind == "department":
