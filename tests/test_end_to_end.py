@@ -202,3 +202,16 @@ def test_department_goal_weight_written_after_the_text(tmp_path):
     [warning] = [f for f in report.findings if f.rule == "XC401"]
     assert warning.severity == Severity.WARNING and goals[0].coordinate in warning.message
     assert errors(report) == []
+
+
+def test_each_form_reads_into_dataframes_with_cell_addresses():
+    import pandas as pd
+
+    report = check_workbook(SAMPLES / "seed_clean.xlsx")
+    science = next(c.form for c in report.checks if c.form.name == "科学技术研究与开发资金")
+    assert isinstance(science.indicators, pd.DataFrame) and isinstance(science.budget, pd.DataFrame)
+    row = science.indicators.set_index("name").loc["对外宣传洪山名优产品"]
+    assert (row["target"], row["actual"], row["score"], row["score_cell"]) == ("2场次", "1场次", Decimal("0.5"), "G39")
+    budget = science.budget.iloc[0]
+    assert (budget["budget"], budget["spent"], budget["rate_cell"]) == (Decimal("13247"), Decimal("12612.86"), "E6")
+    assert len(science.indicators) == 34 and science.goals.iloc[0]["score"] == Decimal("20")

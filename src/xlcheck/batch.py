@@ -74,16 +74,13 @@ def planned_outputs(files: list[Path], folder: Path | None) -> list[Path]:
 
 def slim(report: FileReport) -> FileReport:
     """The report without what only the worker needed: each form keeps its sheet, kind, name and
-    total; its cells, its budget/goal/indicator blocks (one shared empty frame instead) and the
+    total; its cells, its budget/goal/indicator records and the
     rules' working memo are dropped."""
     if not report.checks:
         return report
-    import pandas as pd
-
-    empty = pd.DataFrame()
     checks = [dataclasses.replace(
         check,
-        form=dataclasses.replace(check.form, budget=empty, goals=empty, indicators=empty, cells={}, unreadable=[]),
+        form=dataclasses.replace(check.form, records={}, cells={}, unreadable=[]),
         memo={},
     ) for check in report.checks]
     return dataclasses.replace(report, checks=checks)

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pandas as pd
 
 
 def column_letter(col: int) -> str:
@@ -130,6 +129,16 @@ class Severity(str, enum.Enum):
     INFO = "info"
 
 
+BUDGET_COLUMNS = ["item", "initial", "budget", "spent", "weight", "rate", "score", "part"] + [
+    f"{name}_cell" for name in ("initial", "budget", "spent", "weight", "rate", "score")]
+GOAL_COLUMNS = ["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]
+INDICATOR_COLUMNS = [
+    "goal", "level1", "level2", "name", "target", "actual", "weight", "score", "score_text",
+    "row", "name_cell", "target_cell", "actual_cell", "weight_cell", "score_cell", "deviation",
+]
+BLOCK_COLUMNS = {"budget": BUDGET_COLUMNS, "goals": GOAL_COLUMNS, "indicators": INDICATOR_COLUMNS}
+
+
 @dataclass
 class Form:
     """One self-evaluation form found in a sheet.
@@ -137,11 +146,12 @@ class Form:
     kind: 'project' (a project form, Hubei or national layout) or 'department'.
     layout: 'hubei' (20+20+60 project form), 'national' (the 2020 national template, 10+90) or
             'department'; it chooses the rule profile (profiles.py).
-    budget: one row per budget line; columns item, initial (年初预算数), budget (全年预算数 / 预算数), spent,
-            weight (分值), rate, score, part (a 其中 line under the total) and *_cell addresses.
-    goals: one row per goal; columns number, text, weight, actual, score and *_cell.
-    indicators: one row per indicator; columns goal, level1, level2, name, target, actual, weight, score
-                and the *_cell address of each value.
+    records['budget'] / form.budget (a pandas DataFrame): one row per budget line; columns item, initial
+            (年初预算数), budget (全年预算数 / 预算数), spent, weight (分值), rate, score, part (a 其中 line under
+            the total) and *_cell addresses.
+    records['goals'] / form.goals: one row per goal; columns number, text, weight, actual, score and *_cell.
+    records['indicators'] / form.indicators: one row per indicator; columns goal, level1, level2, name,
+            target, actual, weight, score and the *_cell address of each value.
     fields: other labelled values (基本支出总额, 项目支出总额, 上级转移资金 ...) as {label: (Decimal, CellRef)}.
     """
 
@@ -149,9 +159,7 @@ class Form:
     sheet: str
     name: str
     title_cell: CellRef
-    budget: pd.DataFrame
-    goals: pd.DataFrame
-    indicators: pd.DataFrame
+    records: dict[str, list[dict]]  # 'budget', 'goals', 'indicators': one dict per row, keys as BLOCK_COLUMNS
     total: Decimal | None = None
     total_cell: CellRef | None = None
     total_text: str | None = None  # the whole text of the cell when the total sits inside text
@@ -162,6 +170,28 @@ class Form:
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, why) for values that could not be read
     weights: dict[str, Decimal] = field(default_factory=dict)  # section weights written in the labels: budget 20, goal 20, indicators 60
     layout: str = "hubei"
+    _frames: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def frame(self, block: str):
+        """A block as a pandas DataFrame with its fixed columns (made on first use: the rules work on
+        the records, and pandas is imported only when a DataFrame is asked for)."""
+        if block not in self._frames:
+            import pandas as pd
+
+            self._frames[block] = pd.DataFrame(self.records.get(block, []), columns=BLOCK_COLUMNS[block])
+        return self._frames[block]
+
+    @property
+    def budget(self):
+        return self.frame("budget")
+
+    @property
+    def goals(self):
+        return self.frame("goals")
+
+    @property
+    def indicators(self):
+        return self.frame("indicators")
 
 
 @dataclass

@@ -10,17 +10,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pandas as pd
 
 from ..model import CellRef, Form, SourceCell
 from ..values import find_total, has_percent, to_decimal
 from .grid import Grid
 
 BLANK_WORDS = {"", "无", "—", "-", "/", "——", "--", ".....", "……", "...", "不适用"}
-INDICATOR_COLUMNS = [
-    "goal", "level1", "level2", "name", "target", "actual", "weight", "score", "score_text",
-    "row", "name_cell", "target_cell", "actual_cell", "weight_cell", "score_cell", "deviation",
-]
 _POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")
 
 
@@ -85,9 +80,12 @@ class FormCells:
             return number
         return number / 100
 
-    def form(self, title: tuple[int, int], **fields) -> Form:
-        """The Form read from these cells: its sheet, title cell, the cells it used and what it could not read."""
+    def form(self, title: tuple[int, int], *, budget: list[dict], goals: list[dict], indicators: list[dict],
+             **fields) -> Form:
+        """The Form read from these cells: its sheet, title cell, blocks, the cells it used and what it
+        could not read."""
         return Form(sheet=self.grid.name, title_cell=self.grid.ref(*title), cells=self.cells,
+                    records={"budget": budget, "goals": goals, "indicators": indicators},
                     unreadable=self.unreadable, **fields)
 
     def text(self, pos: tuple[int, int] | None) -> str:
@@ -142,8 +140,6 @@ BUDGET_HEADERS = {
     "score": ("得分",),
 }
 BUDGET_FIELDS = (("initial", "年初预算数"), ("budget", "预算数"), ("spent", "执行数"), ("weight", "分值"), ("score", "得分"))
-BUDGET_COLUMNS = ["item", "initial", "budget", "spent", "weight", "rate", "score", "part"] + [
-    f"{name}_cell" for name in ("initial", "budget", "spent", "weight", "rate", "score")]
 
 
 def find_budget_header(grid: Grid, anchor: tuple[int, int], end: int, wanted: dict[str, tuple[str, ...]]) -> tuple[int | None, dict]:
@@ -169,7 +165,7 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
     return record
 
 
-def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[pd.DataFrame, Decimal | None]:
+def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[list[dict], Decimal | None]:
     """The 预算执行情况 block: header row (预算数, 执行数, 执行率, 得分) and the rows under it that hold a
     budget. Returns the rows and the block's weight from its label ('(20分)')."""
     grid = fc.grid
@@ -186,7 +182,7 @@ def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[pd.Da
             item_cols = [c for c in grid.cols(row) if c < columns["budget"][0]]
             item = grid.cell(row, item_cols[-1]).text.strip() if item_cols else ""
             records.append(budget_record(fc, row, columns, item))
-    return pd.DataFrame(records, columns=BUDGET_COLUMNS), weight
+    return records, weight
 
 
 INDICATOR_HEADERS = {
@@ -262,17 +258,6 @@ def labelled_text(fc: FormCells, rows: range, prefixes: tuple[str, ...]) -> tupl
     for row, col in fc.grid.find(lambda label: label.startswith(prefixes), rows):
         return fc.grid.text_right_of(row, col), row
     return "", None
-
-
-def indicator_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
-
-
-GOAL_COLUMNS = ["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]
-
-
-def goal_frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(records, columns=GOAL_COLUMNS)
 
 
 def find_title(grid: Grid, start: int, anchor_row: int) -> tuple[int, int]:

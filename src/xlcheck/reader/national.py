@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from ..model import Form
 from .blocks import (
-    BUDGET_COLUMNS,
     FormCells,
     budget_record,
     find_budget_header,
     find_title,
-    goal_frame,
     header_columns,
-    indicator_frame,
     is_indicator_header,
     labelled_value,
     read_indicators,
@@ -49,7 +44,7 @@ def is_national_anchor(label: str) -> bool:
     return bool(ANCHOR.match(label))
 
 
-def read_budget_lines(fc: FormCells, anchor: tuple[int, int], end: int) -> pd.DataFrame:
+def read_budget_lines(fc: FormCells, anchor: tuple[int, int], end: int) -> list[dict]:
     """年度资金总额 and the 其中 lines under the header row, up to the next block.
 
     A line is named by the cell left of the amounts ('其中：当年财政拨款' -> '当年财政拨款'); every line after
@@ -66,7 +61,7 @@ def read_budget_lines(fc: FormCells, anchor: tuple[int, int], end: int) -> pd.Da
                 break
             item = _PART.sub("", fc.text((row, items[-1])))
             records.append(budget_record(fc, row, columns, item, part=bool(records)))
-    return pd.DataFrame(records, columns=BUDGET_COLUMNS)
+    return records
 
 
 def read_goal(fc: FormCells, rows: range) -> list[dict]:
@@ -119,7 +114,7 @@ def read_national(grid: Grid, start: int, anchor: tuple[int, int], end: int) -> 
         layout="national",
         name=name,
         budget=budget,
-        goals=goal_frame(goals),
-        indicators=indicator_frame(indicators),
+        goals=goals,
+        indicators=indicators,
         **total,
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import CellRef, Finding, Form, Severity, SourceCell, parse_a1
+from ..model import BLOCK_COLUMNS, CellRef, Finding, Form, Severity, SourceCell, parse_a1
 from ..profiles import Profile, profile_for
 from ..values import fmt, fmt_percent, round_half_up
 
@@ -50,7 +50,7 @@ class Check:
         """The rows of the form's 'budget', 'goals' or 'indicators' block as named tuples, made once per form."""
         key = "rows:" + block
         if key not in self.memo:
-            self.memo[key] = rows(getattr(self.form, block))
+            self.memo[key] = rows(self.form, block)
         return self.memo[key]
 
     def source(self, address: str | None) -> SourceCell | None:
@@ -107,15 +107,15 @@ class Check:
 _ROW_TYPES: dict[tuple, type] = {}
 
 
-def rows(frame) -> list[tuple]:
-    """A DataFrame's rows as named tuples, the same as list(frame.itertuples()) (Index first, then the
-    columns), built from each column's values once: itertuples() makes a new namedtuple class and
-    indexes every column on each call, which was the larger part of a workbook's check time."""
-    columns = tuple(frame.columns)
-    kind = _ROW_TYPES.get(columns)
+def rows(form: Form, block: str) -> list[tuple]:
+    """A block's rows as named tuples, like form.budget.itertuples() (Index first, then the block's
+    columns) but straight from the records: no DataFrame is built for the rules, and the values are the
+    reader's own (None stays None, Decimals stay Decimals)."""
+    columns = BLOCK_COLUMNS[block]
+    kind = _ROW_TYPES.get(block)
     if kind is None:
-        kind = _ROW_TYPES[columns] = namedtuple("Row", ("Index", *columns), rename=True)
-    return [kind(index, *values) for index, values in zip(frame.index.tolist(), frame.to_numpy(dtype=object).tolist())]
+        kind = _ROW_TYPES[block] = namedtuple("Row", ("Index", *columns), rename=True)
+    return [kind(index, *(record.get(c) for c in columns)) for index, record in enumerate(form.records.get(block, []))]
 
 
 def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool) -> Decimal | str:

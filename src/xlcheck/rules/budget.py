@@ -44,7 +44,7 @@ def budget_weight(check: Check, row) -> Decimal:
 def explained(check: Check) -> bool:
     """Whether the form explains its deviations anywhere: 偏差大或目标未完成原因分析, or (national layout)
     any indicator's 偏差原因分析及改进措施 cell."""
-    texts = [check.form.deviation] + [str(d) for d in check.form.indicators["deviation"] if d is not None]
+    texts = [check.form.deviation] + [str(r.deviation) for r in check.rows("indicators") if r.deviation is not None]
     return any(text.strip() not in NO_EXPLANATION for text in texts)
 
 

@@ -41,11 +41,11 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
     Worked example: goal 15 (邀请企业参与工作全会, 获得省级…授牌) shares 2 names with 工业互联网大会支持经费
     and 1 with 经济运行和投资技改工作经费, whose goal text is the same -> 工业互联网大会支持经费.
     """
-    names = {id(p): {key(n) for n in p.indicators["name"]} for p in projects}
-    goal_texts = {id(p): key(p.goals["text"].iloc[0]) if not p.goals.empty else "" for p in projects}
-    indicators = rows(department.indicators)
+    names = {id(p): {key(r["name"]) for r in p.records["indicators"]} for p in projects}
+    goal_texts = {id(p): key(p.records["goals"][0]["text"]) if p.records["goals"] else "" for p in projects}
+    indicators = rows(department, "indicators")
     matched = {}
-    for goal in rows(department.goals):
+    for goal in rows(department, "goals"):
         wanted = {key(r.name) for r in indicators if r.goal == goal.number}
         best, best_score = None, 0
         for project in projects:
@@ -73,7 +73,7 @@ def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
     """
     indicators = check.rows("indicators")
     for number, project in matched_projects(check, projects).items():
-        by_name = {key(r.name): r for r in rows(project.indicators)}
+        by_name = {key(r.name): r for r in rows(project, "indicators")}
         for row in (r for r in indicators if r.goal == number):
             twin = by_name.get(key(row.name))
             if twin is None:
@@ -99,9 +99,10 @@ def project_spending(check: Check, projects: list[Form]) -> None:
     if "项目支出总额" not in fields or "上级转移资金" not in fields:
         return
     matched = matched_projects(check, projects)
-    if len(matched) != len(department.goals) or len({id(p) for p in matched.values()}) != len(matched):
+    if len(matched) != len(department.records["goals"]) or len({id(p) for p in matched.values()}) != len(matched):
         return
-    spent = sum((p.budget["spent"].iloc[0] for p in matched.values() if not p.budget.empty and p.budget["spent"].iloc[0] is not None), Decimal(0))
+    spent = sum((p.records["budget"][0]["spent"] for p in matched.values()
+                 if p.records["budget"] and p.records["budget"][0]["spent"] is not None), Decimal(0))
     reported, ref = fields["项目支出总额"]
     transfer = fields["上级转移资金"][0]
     if spent + transfer != reported:

@@ -17,16 +17,17 @@ def goal_score(check: Check) -> None:
     Worked example: weight 20, reported 22 -> error, fixed to 20. Reported 20 -> fine.
     """
     form = check.form
-    if form.kind != "project" or form.goals.empty:
+    goals = check.rows("goals")
+    if form.kind != "project" or not goals:
         return
-    goal = form.goals.iloc[0]
-    weight = goal["weight"] if goal["weight"] is not None else check.profile.goal_points
-    score = goal["score"]
+    goal = goals[0]
+    weight = goal.weight if goal.weight is not None else check.profile.goal_points
+    score = goal.score
     if score is None:
         check.settled["goal_score"] = Decimal(0)
         return
     if score > weight:
-        check.check_number(goal_score, goal["score_cell"], "总目标得分", score, weight,
+        check.check_number(goal_score, goal.score_cell, "总目标得分", score, weight,
                            f"绩效总目标得分 {fmt(score)} 超过权重 {fmt(weight)}")
     check.settled["goal_score"] = min(score, weight)
 
@@ -58,7 +59,7 @@ def total(check: Check) -> None:
     budget = check.settled.get("budget_score", reported_budget_score(check))
     indicators = check.settled.get("indicator_scores", Decimal(0))
     if form.kind == "department":
-        goals = sum((w for w in form.goals["weight"] if w is not None), Decimal(0))
+        goals = sum((g.weight for g in check.rows("goals") if g.weight is not None), Decimal(0))
         parts = f"预算执行得分 {fmt(budget)} + 年度目标分值合计 {fmt(goals)} + 指标得分合计 {fmt(indicators)}"
     elif form.layout == "national":
         goals = check.settled.get("goal_score", Decimal(0))
