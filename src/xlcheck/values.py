@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -571,6 +572,16 @@ def parse_value(text) -> Value:
     >>> parse_value("2021.11.30前").date, parse_value("三星及以上").rank, parse_value("有效").kind
     (datetime.date(2021, 11, 30), 3, 'qualitative')
     """
+    return _parse_text(text) if isinstance(text, str) else _parse_safely(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Value:
+    """parse_value for text, remembered: forms repeat the same values ('100%', '1个') many times."""
+    return _parse_safely(text)
+
+
+def _parse_safely(text) -> Value:
     try:
         return _parse(text)
     except Exception:  # a safety net: a checker must not stop on one odd cell
