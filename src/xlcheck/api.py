@@ -158,8 +158,6 @@ def report_tables(report: FileReport, fixed: bool):
     return [findings, totals]
 
 
-
-
 def report_sheet_name(path: Path) -> str:
     """The name for the 核查结果 sheet: 核查结果 itself when the workbook has no sheet of that name or the
     one it has is xlcheck's own report (a corrected copy checked again: it is replaced); otherwise the
