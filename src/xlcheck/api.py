@@ -10,7 +10,7 @@ from .legacy import xls_to_xlsx
 from .model import CellFix, CellRef, Finding, Severity, parse_a1
 from .package import Package, WorkbookError, detect_format
 from .profiles import Profile, resolve_profile
-from .reader import REPORT_HEADER, REPORT_SHEET, is_own_report, read_forms
+from .reader import REPORT_SHEET, is_own_report, read_forms
 from .rules import Check
 from .scorer import findings_of, score_forms
 
@@ -137,27 +137,6 @@ def fixes_for(report: FileReport) -> list[CellFix]:
     return fixes
 
 
-def report_tables(report: FileReport, fixed: bool):
-    """The 核查结果 sheet: every finding in fixed columns, then each form's reported and recomputed total."""
-    from .writer import Table
-
-    rows = []
-    for number, finding in enumerate(report.findings, start=1):
-        rows.append([
-            number, finding.sheet, finding.cell, finding.form, finding.field, finding.reported, finding.expected,
-            SEVERITY_WORDS[finding.severity], finding.message, "是" if fixed and finding.fixable else "否",
-        ])
-    if not rows:
-        rows.append(["", "", "", "", "", "", "", "", "未发现问题", ""])
-    findings = Table(list(REPORT_HEADER), rows)
-    totals = Table(
-        ["工作表", "表单", "类型", "填报总分", "核算总分"],
-        [[c.form.sheet, c.form.name, "部门整体" if c.form.kind == "department" else "项目支出",
-          c.form.total, c.settled.get("total")] for c in report.checks],
-    )
-    return [findings, totals]
-
-
 def report_sheet_name(path: Path) -> str:
     """The name for the 核查结果 sheet: 核查结果 itself when the workbook has no sheet of that name or the
     one it has is xlcheck's own report (a corrected copy checked again: it is replaced); otherwise the
@@ -181,6 +160,8 @@ def report_sheet_name(path: Path) -> str:
 def write_copy(source: Path, output: Path, report: FileReport, fixes: list[CellFix]) -> None:
     """The writer's corrected copy of `source` (the input, or the .xlsx rebuilt from an .xls) at `output`."""
     from .writer import write_corrected
+
+    from .report_sheet import report_tables
 
     write_corrected(source, output, fixes, report_tables(report, fixed=True), report_sheet_name(source))
 

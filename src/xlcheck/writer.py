@@ -5,7 +5,8 @@ The package is edited as text, not loaded and re-saved, so everything the writer
 the sheets that get fixes (the fixed cells, their rows' spans, the dimension, a legacyDrawing), their
 comments, VML and rels, xl/styles.xml (a highlighted copy of each fixed cell's style, a bold header
 style), xl/workbook.xml (the report sheet, fullCalcOnLoad), its rels, [Content_Types].xml, and the
-report sheet part; xl/calcChain.xml is dropped when a formula was replaced by a value.
+report sheet part (its contents and look come from report_sheet.py); xl/calcChain.xml is dropped when
+a formula was replaced by a value.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .model import CellFix, a1, column_number, parse_a1
 from .package import Package, WorkbookError, detect_format, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
+from .report_sheet import Table, worksheet_xml
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -43,14 +44,6 @@ AFTER_LEGACY_DRAWING = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects",
                         "extLst", "mc:AlternateContent"}
 AFTER_CALC_PR = {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
                  "webPublishObjects", "extLst"}
-
-
-@dataclass
-class Table:
-    """One block of the report sheet: a bold header row and data rows (str, int, Decimal, float, None)."""
-
-    header: list[str]
-    rows: list[list[object]]
 
 
 def write_corrected(src: Path, dst: Path, fixes: list[CellFix], tables: list[Table], report_sheet_name: str = "核查结果") -> None:
@@ -416,7 +409,7 @@ class _Edit:
     # -- workbook
 
     def _report(self, tables: list[Table], name: str) -> None:
-        xml = _report_xml(tables, self.styles.header_style())
+        xml = worksheet_xml(tables, self.styles)
         existing = next((e for e in self.entries if e["name"].lower() == name.lower()), None)
         if existing is not None:
             if existing["kind"] != "worksheet":
@@ -743,57 +736,6 @@ def _extend_vml(vml: str, refs: list[str]) -> str:
     if end < 0:
         raise ValueError("VML drawing without </xml>")
     return vml[:end] + shapes + vml[end:]
-
-
-# ---------------------------------------------------------------- the report sheet
-
-
-def _report_cell(row: int, col: int, value: object, style: int | None) -> str:
-    """One report cell: numbers as numbers, everything else as an inline string (never a formula)."""
-    ref = a1(row, col)
-    s = f' s="{style}"' if style else ""
-    if value is None:
-        return f'<c r="{ref}"{s}/>' if style else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float, Decimal)):
-        try:
-            return f'<c r="{ref}"{s}><v>{number_text(value)}</v></c>'
-        except ValueError:  # NaN, infinity: shown as text
-            pass
-    text = xml_text(str(value)[:MAX_CELL_TEXT])
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
-def _report_xml(tables: list[Table], header_style: int) -> str:
-    """The report worksheet: tables top to bottom, one blank row between, bold headers, first row frozen."""
-    rows, widths, number = [], {}, 0
-    for index, table in enumerate(tables):
-        number += 1 if index == 0 else 2
-        lines = [(list(table.header), header_style)] + [(list(r), None) for r in table.rows]
-        for line_index, (values, style) in enumerate(lines):
-            if line_index:
-                number += 1
-            cells = "".join(_report_cell(number, col, value, style) for col, value in enumerate(values, 1))
-            rows.append(f'<row r="{number}">{cells}</row>')
-            for col, value in enumerate(values, 1):
-                if value is not None:
-                    widths[col] = max(widths.get(col, 0), display_width(str(value)))
-    last_col = max(widths, default=1)
-    dimension = f"A1:{a1(max(number, 1), last_col)}"
-    cols = "".join(f'<col min="{c}" max="{c}" width="{min(max(w + 2, 8), 80)}" customWidth="1"/>' for c, w in sorted(widths.items()))
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<dimension ref="{dimension}"/>'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        + (f"<cols>{cols}</cols>" if cols else "")
-        + f'<sheetData>{"".join(rows)}</sheetData>'
-        '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'
-    )
 
 
 # ---------------------------------------------------------------- the zip
