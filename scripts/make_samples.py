@@ -25,17 +25,14 @@ tests/test_render.py re-renders everything into a temporary folder and compares 
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    from xlcheck.render import DEPARTMENT_KEY, Layout, render_workbook
-except ImportError:  # running from a checkout without `pip install -e .`
-    sys.path.insert(0, str(ROOT / "src"))
-    from xlcheck.render import DEPARTMENT_KEY, Layout, render_workbook
+sys.path.insert(0, str(ROOT / "tests"))  # the renderer and the planter are test support, not shipped
+from support.plant import form_of, plant, resolve, slot  # noqa: E402  (tests use them through this module)
+from support.render import DEPARTMENT_KEY, Layout, render_workbook  # noqa: E402
 
 SAMPLES = ROOT / "sample_workbooks"
 TEMPLATES = ROOT / "templates"
@@ -96,66 +93,6 @@ NATIONAL_MISTAKES = [
 
 def load_seed(path: Path = SEED_JSON) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def form_of(data: dict, form: str) -> dict:
-    if form == DEPARTMENT_KEY:
-        return data["department"]
-    for p in data["projects"]:
-        if p["name"] == form:
-            return p
-    raise KeyError(form)
-
-
-def resolve(form: dict, where: str) -> str:
-    """Replace '{indicator=NAME}' in a key by the index of that indicator in its list."""
-    if "{indicator=" not in where:
-        return where
-    head, rest = where.split("{indicator=", 1)
-    name, tail = rest.split("}", 1)
-    if head.startswith("goal."):
-        number = int(head.split(".")[1])
-        indicators = next(g for g in form["goals"] if g["number"] == number)["indicators"]
-    else:
-        indicators = form["indicators"]
-    index = next(i for i, ind in enumerate(indicators) if ind["name"] == name)
-    return f"{head}{index}{tail}"
-
-
-def slot(form: dict, key: str) -> tuple[dict, str]:
-    """The dict and field holding the value of a cell-map key ('budget.rate', 'goal.2.indicator.1.actual')."""
-    parts = key.split(".")
-    if parts[0] == "total":
-        return form, "total"
-    if parts[0] == "budget":
-        return form["budget"], parts[1]
-    if parts[0] == "part":
-        return form["parts"][int(parts[1])], parts[2]
-    if parts[0] == "goal" and parts[1] == "score":
-        return form["goal"], "score"
-    if parts[0] == "indicator":
-        return form["indicators"][int(parts[1])], parts[2]
-    if parts[0] == "goal" and parts[2] == "indicator":
-        goal = next(g for g in form["goals"] if g["number"] == int(parts[1]))
-        return goal["indicators"][int(parts[3])], parts[4]
-    raise KeyError(key)
-
-
-def plant(data: dict, mistakes: list[dict] = MISTAKES) -> tuple[dict, list[dict]]:
-    """A copy of `data` with `mistakes` planted, and the manifest entries (without cell addresses yet)."""
-    wrong = copy.deepcopy(data)
-    entries = []
-    for m in mistakes:
-        form = form_of(wrong, m["form"])
-        key = resolve(form, m["where"])
-        holder, field = slot(form, key)
-        expected = m.get("expected", holder[field])
-        assert holder[field] != m["wrong"], m
-        holder[field] = m["wrong"]
-        entries.append({"form": m["form"], "key": f"{m['form']}|{key}", "field": m["field"],
-                        "reported": m["wrong"], "expected": expected, "severity": m["severity"],
-                        "note": m["note"]})
-    return wrong, entries
 
 
 def _blank_indicators(groups: list[tuple[str, str]], rows: int = 2) -> list[dict]:

@@ -5,7 +5,7 @@ one case a directory). `CORPUS` lists them all by name, in the order test_hostil
 the expected answers live in test_hostile.py.
 
 The form-level cases start from `small_form_data()`: one clean Hubei project form (budget 100 / 95,
-three indicators met, total 99) rendered by xlcheck.render, then patched at the cell level.
+three indicators met, total 99) rendered by support.render, then patched at the cell level.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from richbook import build_cfb, read_part, rewrite_parts, tiny_png, write_minimal, write_rich
-from xlcheck.render import Layout, render_workbook
+from support.render import Layout, render_workbook
 
 FORM_SHEET = "测试项目"
 CORPUS: dict[str, Callable[[Path], Path]] = {}

@@ -127,12 +127,12 @@ def fake_vba_project() -> bytes:
 
 
 def write_rich_form(path: Path, data: dict, layout=None) -> dict[str, str]:
-    """A form workbook (xlcheck.render of `data`, formulas with cached values by default) carrying what
+    """A form workbook (support.render of `data`, formulas with cached values by default) carrying what
     real ones carry: on the first form sheet a stamp image, a textbox, a comment on the 预算执行得分 and one on
     the 项目名称 label, a data validation list, conditional formatting over the indicator scores, print
     titles and sheet protection; plus add_rich_parts' sheets (chart, hidden, very hidden, chartsheet) and
     defined name. A path ending in .xlsm gets a VBA project (fake_vba_project). Returns render's cell map."""
-    from xlcheck.render import Layout, render_workbook
+    from support.render import Layout, render_workbook
 
     layout = layout or Layout(projects_only=True, formulas=True)
 

@@ -11,7 +11,7 @@ import pytest
 
 from xlcheck.api import check_workbook, fix_workbook
 from xlcheck.model import Severity
-from xlcheck.render import Layout, render_workbook
+from support.render import Layout, render_workbook
 
 from conftest import SAMPLES, convert_with_soffice
 

@@ -14,7 +14,7 @@ import pytest
 from xlcheck.api import check_workbook, fix_workbook
 from xlcheck.model import Severity
 from xlcheck.reader.national import is_national_anchor
-from xlcheck.render import Layout, render_workbook
+from support.render import Layout, render_workbook
 
 from conftest import ROOT, SAMPLES
 

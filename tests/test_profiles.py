@@ -16,7 +16,7 @@ from xlcheck.api import check_workbook
 from xlcheck.cli import app
 from xlcheck.model import Severity
 from xlcheck.profiles import KEYS, ProfileError, load_profile, parse_profile, profile_for, shipped
-from xlcheck.render import Layout, render_workbook
+from support.render import Layout, render_workbook
 
 from conftest import ROOT, SAMPLES
 

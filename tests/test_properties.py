@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from xlcheck.api import check_workbook, fix_workbook
 from xlcheck.model import Severity
 from xlcheck.package import read_sheets
-from xlcheck.render import Layout, render_workbook
+from support.render import Layout, render_workbook
 
 EXAMPLES = int(os.environ.get("XLCHECK_FUZZ_EXAMPLES", "25"))
 CENT = Decimal("0.01")

@@ -7,7 +7,6 @@ import importlib.util
 import io
 import json
 import re
-import sys
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,11 +15,7 @@ import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    from xlcheck.render import DEPARTMENT_KEY, DEPARTMENT_SHEET, STACKED_SHEET, Layout, render_workbook, sheet_name
-except ImportError:  # a checkout without `pip install -e .`
-    sys.path.insert(0, str(ROOT / "src"))
-    from xlcheck.render import DEPARTMENT_KEY, DEPARTMENT_SHEET, STACKED_SHEET, Layout, render_workbook, sheet_name
+from support.render import DEPARTMENT_KEY, DEPARTMENT_SHEET, STACKED_SHEET, Layout, render_workbook, sheet_name
 
 _spec = importlib.util.spec_from_file_location("make_samples", ROOT / "scripts" / "make_samples.py")
 make_samples = importlib.util.module_from_spec(_spec)
@@ -408,7 +403,7 @@ def test_formulas_have_cached_values(rendered):
 def test_formulas_leave_a_wrong_number_typed_over_the_formula(tmp_path):
     """A published number that is not what its formula computes (a planted mistake) is written as the
     number, the way hand-edited forms have it: cached values never disagree with their formulas."""
-    wrong, entries = make_samples.plant(SEED)
+    wrong, entries = make_samples.plant(SEED, make_samples.MISTAKES)
     path = tmp_path / "formulas_with_mistakes.xlsx"
     cells = render_workbook(wrong, path, layout=Layout(formulas=True, total_in_own_cell=True))
     formulas, cached = load(path), load(path, True)

@@ -9,7 +9,7 @@ import pytest
 
 from xlcheck.api import check_workbook
 from xlcheck.model import Severity
-from xlcheck.render import Layout, render_workbook
+from support.render import Layout, render_workbook
 
 from conftest import SAMPLES
 
