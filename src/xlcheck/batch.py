@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
+import io
 import os
 import signal
 import sys
@@ -24,6 +25,22 @@ from .package import WorkbookError
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 PROGRESS_MIN_FILES = 4  # fewer files than this finish in a moment: no progress bar
 SUMMARY_HEADER = ["文件", "表数", "错误", "已更正", "警告", "输出"]
+
+
+def display(path: Path | str) -> str:
+    """A path as text anyone can print or store: a name that is not valid UTF-8 (made on another
+    machine) has its undecodable bytes written as \\xNN instead of crashing the output or the summary."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: equal after resolving links and '..', or the same inode."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, RuntimeError):  # a symlink loop, a path that cannot be resolved
+        return False
 
 
 def is_own_output(path: Path) -> bool:
@@ -167,11 +184,11 @@ def summary_rows(reports: list[FileReport]) -> list[list[object]]:
     rows = []
     for report in reports:
         if report.error is not None:
-            rows.append([str(report.path), 0, 0, 0, 0, f"无法读取：{report.error.message}"])
+            rows.append([display(report.path), 0, 0, 0, 0, f"无法读取：{report.error.message}"])
             continue
         warnings = sum(1 for f in report.findings if f.severity == Severity.WARNING)
-        rows.append([str(report.path), len(report.checks), len(report.errors), report.fixed, warnings,
-                     str(report.output) if report.output else ""])
+        rows.append([display(report.path), len(report.checks), len(report.errors), report.fixed, warnings,
+                     display(report.output) if report.output else ""])
     return rows
 
 
@@ -205,18 +222,22 @@ def write_summary(reports: list[FileReport], path: Path) -> None:
     text written as text, never as a formula). Any other suffix is a ValueError.
 
     In the .csv a text starting with = + - @ gets a leading apostrophe: Excel would run it as a formula."""
+    from .writer import replacing
+
     rows = summary_rows(reports)
     suffix = path.suffix.lower()
+    buffer = io.BytesIO()  # written whole, then moved into place: never a half summary over an earlier one
     if suffix == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(SUMMARY_HEADER)
-            writer.writerows([_csv_safe(v) for v in row] for row in rows)
+        handle = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
+        writer = csv.writer(handle)
+        writer.writerow(SUMMARY_HEADER)
+        writer.writerows([_csv_safe(v) for v in row] for row in rows)
+        handle.flush()
     elif suffix == ".xlsx":
         import xlsxwriter
 
-        book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                               "strings_to_numbers": False})
+        book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
         sheet = book.add_worksheet("汇总")
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, SUMMARY_HEADER, bold)
@@ -231,3 +252,5 @@ def write_summary(reports: list[FileReport], path: Path) -> None:
         book.close()
     else:
         raise ValueError(f"summary must be .csv or .xlsx, not {path.name}")
+    with replacing(path) as output:
+        output.write(buffer.getvalue())

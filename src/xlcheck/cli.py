@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
 from .api import FileReport
-from .batch import default_jobs, expand, planned_outputs, run_with_progress, summary_text, write_summary
+from .batch import default_jobs, display, expand, planned_outputs, run_with_progress, same_file, summary_text, write_summary
 from .report import EXIT_ERROR, as_json, as_text, exit_code
 
 app = typer.Typer(
@@ -46,11 +46,31 @@ def profile_options(spec: Optional[str]) -> dict:
         raise typer.Exit(EXIT_ERROR)
 
 
-def check_summary_path(summary: Optional[Path]) -> None:
-    """A usage error (exit 2) before any work when --summary names neither .csv nor .xlsx."""
-    if summary is not None and summary.suffix.lower() not in (".csv", ".xlsx"):
-        typer.echo(f"用法错误：--summary 只能是 .csv 或 .xlsx 文件：{summary} (--summary takes a .csv or .xlsx path)", err=True)
-        raise typer.Exit(EXIT_ERROR)
+def usage_error(message: str) -> NoReturn:
+    typer.echo(f"用法错误：{message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def input_paths(raw: list[str]) -> list[Path]:
+    """The PATH arguments as paths. An empty one ("" from a script whose variable was unset) is a usage
+    error: pathlib would read it as '.', and the current folder would be searched and fixed throughout."""
+    if any(not text.strip() for text in raw):
+        usage_error("PATH 不能为空字符串（空的 PATH 不会被当作当前文件夹）。请写出要检查的工作簿或文件夹。 (an empty PATH argument)")
+    return [Path(text) for text in raw]
+
+
+def check_summary_path(summary: Optional[Path], files: list[Path], outputs: list[Path | None] = ()) -> None:
+    """A usage error (exit 2) before any work when --summary names neither .csv nor .xlsx, or names a
+    file the run reads or writes: an input (directly, through a link, or found in a folder) or an output."""
+    if summary is None:
+        return
+    if summary.suffix.lower() not in (".csv", ".xlsx"):
+        usage_error(f"--summary 只能是 .csv 或 .xlsx 文件：{display(summary)} (--summary takes a .csv or .xlsx path)")
+    clash = next((path for path in [*files, *outputs] if path is not None and same_file(summary, path)), None)
+    if clash is not None:
+        what = "输入的工作簿" if clash in files else "更正副本"
+        usage_error(f"--summary 指向的 {display(summary)} 就是本次{what} {display(clash)}，为保护该文件已停止，什么也没有写。"
+                    "请给汇总表另取一个文件名。 (--summary names an input or output of this run)")
 
 
 def emit(reports: list[FileReport], fmt: Format, summary: Optional[Path] = None) -> None:
@@ -75,22 +95,23 @@ def emit(reports: list[FileReport], fmt: Format, summary: Optional[Path] = None)
 
 @app.command()
 def check(
-    paths: list[Path] = typer.Argument(..., help="工作簿或文件夹（文件夹内的工作簿都会检查）"),
+    paths: list[str] = typer.Argument(..., help="工作簿或文件夹（文件夹内的工作簿都会检查）"),
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
     summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
 ) -> None:
     """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。"""
-    check_summary_path(summary)
+    files = expand(input_paths(paths))
+    check_summary_path(summary, files)
     options = profile_options(profile)
-    reports = run_with_progress(expand(paths), fix=False, outputs=None, jobs=jobs or default_jobs(), options=options)
+    reports = run_with_progress(files, fix=False, outputs=None, jobs=jobs or default_jobs(), options=options)
     emit(reports, format, summary)
 
 
 @app.command()
 def fix(
-    paths: list[Path] = typer.Argument(..., help="工作簿或文件夹"),
+    paths: list[str] = typer.Argument(..., help="工作簿或文件夹"),
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="更正副本的路径（只用于单个文件）"),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="把更正副本写到这个文件夹"),
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
@@ -100,11 +121,11 @@ def fix(
 ) -> None:
     """更正：写出更正后的副本（原文件不动），错误单元格改为核算值并标注，另附“核查结果”工作表。
     .xls 文件的更正副本转换为 .xlsx。"""
-    files = expand(paths)
+    files = expand(input_paths(paths))
     if out is not None and (out_dir is not None or len(files) != 1):
-        typer.echo("用法错误：-o 只能用于单个文件，且不能与 --out-dir 同用。 (-o takes exactly one input file)", err=True)
-        raise typer.Exit(EXIT_ERROR)
-    check_summary_path(summary)
+        usage_error("-o 只能用于单个文件，且不能与 --out-dir 同用。 (-o takes exactly one input file)")
+    outputs = [out] if out is not None else planned_outputs(files, out_dir)
+    check_summary_path(summary, files, outputs)
     options = profile_options(profile)
     if out_dir is not None:
         try:
@@ -113,7 +134,6 @@ def fix(
             typer.echo(f"无法创建输出文件夹 {out_dir}（{error.strerror or error}）。原文件未被修改。"
                        f"请换一个可写的 --out-dir。 (cannot create the output folder)", err=True)
             raise typer.Exit(EXIT_ERROR)
-    outputs = [out] if out is not None else planned_outputs(files, out_dir)
     reports = run_with_progress(files, fix=True, outputs=outputs, jobs=jobs or default_jobs(), options=options)
     emit(reports, format, summary)
 

@@ -11,6 +11,7 @@ a formula was replaced by a value.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
@@ -747,9 +748,22 @@ def _umask() -> int:
     return mask
 
 
+NAME_MAX = 255  # bytes in one file name on the usual file systems (ext4, NTFS in UTF-16 units, APFS)
+TEMP_NAME_ROOM = NAME_MAX - 40  # what the name part may take: the rest is '.', '.PID.', mkstemp's 8 letters, '.tmp'
+
+
 def _temp_prefix(dst: Path, pid: int) -> str:
-    """'.NAME.PID.': the temporary file's name starts so (hidden: folder scans skip it), with the writer's pid."""
-    return f".{dst.name}.{pid}."
+    """'.NAME.PID.': the temporary file's name starts so (hidden: folder scans skip it), with the writer's pid.
+    NAME is cut (at a character) to fit: a long Chinese name whose output fits in 255 bytes would
+    otherwise make a temporary name that does not."""
+    return f".{_short_name(dst.name)}.{pid}."
+
+
+def _short_name(name: str) -> str:
+    encoded = os.fsencode(name)
+    if len(encoded) <= TEMP_NAME_ROOM:
+        return name
+    return os.fsdecode(encoded[:TEMP_NAME_ROOM]).encode("utf-8", "surrogateescape").decode("utf-8", "ignore") or "out"
 
 
 def _remove_stale_temps(dst: Path) -> None:
@@ -757,7 +771,7 @@ def _remove_stale_temps(dst: Path) -> None:
     writing: those whose writing process no longer exists. A live process's temporary file is kept."""
     if os.name != "posix":  # os.kill(pid, 0) only probes on POSIX
         return
-    pattern = re.compile(rf"\.{re.escape(dst.name)}\.(\d+)\.[^.]+\.tmp")
+    pattern = re.compile(rf"\.{re.escape(_short_name(dst.name))}\.(\d+)\.[^.]+\.tmp")
     try:
         candidates = [entry for entry in os.scandir(dst.parent) if pattern.fullmatch(entry.name)]
     except OSError:
@@ -777,34 +791,18 @@ def _remove_stale_temps(dst: Path) -> None:
             pass
 
 
-def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
-    """Write the package to a temporary file beside dst, then move it into place.
-
-    A failure (full disk, Ctrl-C) removes the temporary file; dst is then exactly as it was. A kill
-    that no handler sees leaves the hidden '.NAME.PID.xxxx.tmp', which the next write of NAME removes."""
-    edits = {Package.key(name): text.encode("utf-8", "surrogateescape") for name, text in edit.texts.items()}
+@contextlib.contextmanager
+def replacing(dst: Path):
+    """Write dst whole or not at all: yields a binary handle on a hidden temporary file beside dst, which
+    is synced and renamed onto dst when the block ends; any failure (full disk, Ctrl-C) removes it and
+    leaves dst exactly as it was. A kill that no handler sees leaves '.NAME.PID.xxxx.tmp', which the
+    next write of NAME removes."""
+    dst = Path(dst)
     _remove_stale_temps(dst)
     fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=_temp_prefix(dst, os.getpid()), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w") as out:
-                written = set()
-                for info in pkg.infos:
-                    key = Package.key(info.filename)
-                    if key in edit.removed or key in written:
-                        continue
-                    written.add(key)
-                    data = edits[key] if key in edits else pkg.read(info.filename)
-                    copy = zipfile.ZipInfo(info.filename, info.date_time)
-                    copy.compress_type = info.compress_type
-                    copy.external_attr = info.external_attr
-                    copy.create_system = info.create_system
-                    out.writestr(copy, data)
-                for name, text in edit.texts.items():
-                    if Package.key(name) not in written:
-                        info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-                        info.compress_type = zipfile.ZIP_DEFLATED
-                        out.writestr(info, edits[Package.key(name)])
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the copy is for colleagues too
@@ -815,3 +813,27 @@ def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
         except OSError:
             pass
         raise
+
+
+def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
+    """Write the package to dst through `replacing` (a temporary file beside it, renamed into place)."""
+    edits = {Package.key(name): text.encode("utf-8", "surrogateescape") for name, text in edit.texts.items()}
+    with replacing(dst) as handle:
+        with zipfile.ZipFile(handle, "w") as out:
+            written = set()
+            for info in pkg.infos:
+                key = Package.key(info.filename)
+                if key in edit.removed or key in written:
+                    continue
+                written.add(key)
+                data = edits[key] if key in edits else pkg.read(info.filename)
+                copy = zipfile.ZipInfo(info.filename, info.date_time)
+                copy.compress_type = info.compress_type
+                copy.external_attr = info.external_attr
+                copy.create_system = info.create_system
+                out.writestr(copy, data)
+            for name, text in edit.texts.items():
+                if Package.key(name) not in written:
+                    info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(info, edits[Package.key(name)])
