@@ -78,9 +78,11 @@ def test_goal_score_above_its_weight(tmp_path):
     assert total.expected == "99.7"
 
 
-def test_short_indicator_without_explanation_warns(tmp_path):
+@pytest.mark.parametrize("nothing", ["无", "无。", "——", "—", "/", "暂无", "不适用", "……", ""])
+def test_short_indicator_without_explanation_warns(tmp_path, nothing):
+    """One vocabulary for "no explanation": every word of it leaves the shortfall unexplained."""
     form = project("科学技术研究与开发资金")
-    form["deviation"] = "无"
+    form["deviation"] = nothing
     report, _ = findings_for(tmp_path, form)
     [warning] = by_rule(report, "XC306")
     assert warning.severity == Severity.WARNING and "对外宣传洪山名优产品" in warning.field

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 
+from .language import says_nothing
+
 __all__ = [
     "round_half_up",
     "fmt",
@@ -240,8 +242,6 @@ class Value:
     rank: int | None = None
     scale: Decimal = ONE
 
-
-_EMPTY = {"", "无", "-", "--", "---", "/", "\\", "暂无", "不适用", "N/A", "n/a", "NA", "…", "……", "..."}
 
 _MULTIPLIERS = {"百万": Decimal(10**6), "千万": Decimal(10**7), "十万": Decimal(10**5), "万": Decimal(10**4),
                 "亿": Decimal(10**8), "千": Decimal(10**3)}
@@ -529,7 +529,7 @@ def _parse(value) -> Value:
         return Value(text=text, kind="number", direction="positive", number=number)
 
     s = _norm(text).rstrip("。,;、")
-    if s in _EMPTY:
+    if says_nothing(s):
         return Value(text=text, kind="empty")
     if dated := _parse_date(s):
         kind, date = dated

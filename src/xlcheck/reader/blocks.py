@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
+from ..language import says_nothing
 from ..model import CellRef, Form, SourceCell
 from ..values import find_total, has_percent, to_decimal
 from .grid import Grid
 
-BLANK_WORDS = {"", "无", "—", "-", "/", "——", "--", ".....", "……", "...", "不适用"}
 _POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")
 
 
@@ -26,8 +26,8 @@ def points_in(label: str) -> Decimal | None:
 
 
 def is_blank(text: str) -> bool:
-    """A cell that says nothing: empty, '无', dashes, dots."""
-    return text in BLANK_WORDS or set(text) <= set(".…·-—")
+    """A cell that says nothing: empty, '无', dashes, dots (language.says_nothing)."""
+    return says_nothing(text)
 
 
 @dataclass

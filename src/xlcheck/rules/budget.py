@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..language import says_nothing
 from ..model import Severity
 from ..values import fmt, fmt_percent
 from .base import Check, rule
 
-NO_EXPLANATION = {"", "无", "无。", "/", "—", "-"}
 AMOUNTS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"))
 
 
@@ -45,7 +45,7 @@ def explained(check: Check) -> bool:
     """Whether the form explains its deviations anywhere: 偏差大或目标未完成原因分析, or (national layout)
     any indicator's 偏差原因分析及改进措施 cell."""
     texts = [check.form.deviation] + [str(r.deviation) for r in check.rows("indicators") if r.deviation is not None]
-    return any(text.strip() not in NO_EXPLANATION for text in texts)
+    return not all(says_nothing(text) for text in texts)
 
 
 @rule("XC101", Severity.ERROR, "执行率")
@@ -113,12 +113,13 @@ def low_rate_unexplained(check: Check) -> None:
         return
 
 
-@rule("XC104", Severity.WARNING, "执行数构成")
+@rule("XC104", Severity.ERROR, "执行数构成")
 def spending_parts(check: Check) -> None:
     """A department's 执行数 must equal 基本支出总额 + 项目支出总额.
 
     Worked example (区科经局): 1477.61 + 25553.59 = 27031.20 = 执行数 -> no finding.
-    Which of the three numbers is wrong is not certain, so this is a warning, not a fix.
+    The identity always holds, so a break is an error; which of the three numbers is wrong is not
+    certain from this identity alone, so it is not fixed here (see XC502 for the triangulated fix).
     """
     fields = check.form.fields
     if check.form.kind != "department" or not {"基本支出总额", "项目支出总额"} <= fields.keys():
@@ -140,8 +141,8 @@ def parts_add_up(check: Check) -> None:
 
     Worked example: 年度资金总额 全年预算数 13247 with 其中 当年财政拨款 13427, 上年结转资金 —, 其他资金 —:
     only one line is filled, so it must be 13247 -> error, fixed to 13247 (the total is what the rate and
-    score are computed from). With two filled lines, say 12000 + 1274 against 13247, which one is wrong
-    is not certain -> warning at the total, not fixed.
+    score are computed from). With two filled lines, say 12000 + 1274 against 13247, the form is certainly
+    wrong but which line is not certain -> error at the total, not fixed.
     """
     lines = check.rows("budget")
     parts = [row for row in lines[1:] if row.part]
@@ -170,5 +171,4 @@ def parts_add_up(check: Check) -> None:
                 parts_add_up, getattr(total, f"{name}_cell"), f"{label}（其中各项之和）", fmt(added), fmt(whole),
                 f"其中各项之和 {listing} = {fmt(added)}，与年度资金总额的{label} {fmt(whole)} 不一致"
                 f"（相差 {fmt(whole - added)}），请核对是哪一项填错",
-                severity=Severity.WARNING,
             )

@@ -88,7 +88,7 @@ def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
                               f"（{project.sheet}!{getattr(twin, f'{field}_cell')}）的“{theirs}”不一致")
 
 
-@rule("XC502", Severity.WARNING, "项目支出总额")
+@rule("XC502", Severity.ERROR, "项目支出总额")
 def project_spending(check: Check, projects: list[Form]) -> None:
     """项目支出总额 = Σ the project forms' 执行数 + 上级转移资金, when every goal's project form is present.
 

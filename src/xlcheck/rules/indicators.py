@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..language import says_nothing
 from ..model import Severity
 from ..reader.blocks import points_in
 from ..reader.grid import norm
 from ..values import Assessment, assess, fmt, parse_value
 from .base import Check, rule
-from .budget import NO_EXPLANATION
 
 PARTLY = ("部分", "基本")  # an actual value that says the target was partly achieved
 _POINTS_LABEL = re.compile(r"\(\d+(?:\.\d+)?分\)$")
@@ -185,7 +185,7 @@ def values_not_understood(check: Check) -> None:
 
 def row_explained(check: Check, row) -> bool:
     """A row's deviation is explained: in its own 偏差原因 cell, or in the form's 偏差大或目标未完成原因分析."""
-    return row.deviation.strip() not in NO_EXPLANATION or check.form.deviation.strip() not in NO_EXPLANATION
+    return not says_nothing(row.deviation) or not says_nothing(check.form.deviation)
 
 
 def explanation_place(check: Check) -> str:
