@@ -6,6 +6,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import Config
 from .legacy import xls_to_xlsx
 from .model import CellFix, CellRef, Finding, Severity, parse_a1
 from .package import Package, WorkbookError, detect_format
@@ -51,11 +52,13 @@ class FileReport:
         return "findings" if self.findings else "clean"
 
 
-def check_workbook(path: str | Path, profile: str | Path | Profile | None = None) -> FileReport:
+def check_workbook(path: str | Path, profile: str | Path | Profile | None = None, config: Config | None = None) -> FileReport:
     """Read every form in the workbook and recompute it. Writes nothing.
 
     profile: None (each form gets the shipped profile for its layout), a shipped profile's name
     ('hubei', 'national'), a profile file, or a Profile; it then applies to every form.
+    config: the rules chosen (config.load_config: select/ignore, severities, a profile used when
+    `profile` is None); None checks every rule.
 
     >>> report = check_workbook('sample_workbooks/seed_clean.xlsx')   # doctest: +SKIP
     >>> len(report.checks), len(report.errors)                          # doctest: +SKIP
@@ -64,7 +67,7 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
     path = Path(path)
     report = FileReport(path)
     try:
-        chosen = resolve_profile(profile)
+        chosen = resolve_profile(profile if profile is not None or config is None else config.profile)
         forms = read_forms(path)
     except WorkbookError as error:
         report.error = error
@@ -77,6 +80,9 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
         )
         return report
     report.checks = score_forms(forms, chosen)
+    if config is not None:
+        for check in report.checks:
+            check.findings = config.apply(check.findings)
     return report
 
 
@@ -166,14 +172,16 @@ def write_copy(source: Path, output: Path, report: FileReport, fixes: list[CellF
     write_corrected(source, output, fixes, report_tables(report, fixed=True), report_sheet_name(source))
 
 
-def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str | Path | Profile | None = None) -> FileReport:
+def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str | Path | Profile | None = None,
+                 config: Config | None = None) -> FileReport:
     """Check the workbook and write a corrected copy (never the input itself): wrong cells hold the
     recomputed value, highlighted, with a note; a sheet 核查结果 lists every finding.
 
     An .xls input (by its bytes) is first rebuilt as an .xlsx from its cells (legacy.xls_to_xlsx) and
     the copy is an .xlsx (report.converted_from = 'xls'); an `out` whose suffix does not fit the
-    content ('x.xls' for an .xlsx, '.xlsx' for a macro workbook) gets the right one."""
-    report = check_workbook(path, profile)
+    content ('x.xls' for an .xlsx, '.xlsx' for a macro workbook) gets the right one. Findings the
+    config leaves out are neither reported nor fixed."""
+    report = check_workbook(path, profile, config)
     if report.error is not None:
         return report
     suffix = output_suffix(report.path)

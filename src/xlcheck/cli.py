@@ -11,6 +11,7 @@ import typer
 
 from .api import FileReport
 from .batch import default_jobs, display, expand, planned_outputs, run_with_progress, same_file, summary_text, write_summary
+from .package import WorkbookError
 from .report import EXIT_ERROR, as_json, as_text, exit_code
 
 app = typer.Typer(
@@ -32,18 +33,31 @@ SUMMARY_HELP = "把汇总表（文件、表数、错误、已更正、警告、�
 PROFILE_HELP = "核算规则配置：hubei、national，或一个 .toml 文件（默认按表式自动选择）"
 
 
-def profile_options(spec: Optional[str]) -> dict:
-    """{'profile': Profile} for check_workbook / fix_workbook, or {} to choose per form; a profile that
-    cannot be used is a usage error (exit 2) before any work, with the key that is wrong."""
-    if spec is None:
-        return {}
-    from .profiles import ProfileError, load_profile
+SELECT_HELP = "只检查这些规则（代码或前缀，可用逗号分隔或重复给出，如 XC101,XC3）；替换配置文件中的 select"
+IGNORE_HELP = "不检查这些规则（如 XC103）：其结果不报告、不更正、不计入退出码；加在配置文件的 ignore 之后"
+CONFIG_HELP = "配置文件（默认：所查文件夹或其上级文件夹中的 xlcheck.toml）"
+
+
+def config_options(paths: list[Path], profile: Optional[str], select: Optional[list[str]], ignore: Optional[list[str]],
+                   config_file: Optional[Path]) -> dict:
+    """{'config': Config} for check_workbook / fix_workbook: --config or the xlcheck.toml found from the
+    paths' common folder upwards, with --select, --ignore and --profile over it. A configuration or
+    profile that cannot be used is a usage error (exit 2) before any work, naming the file and the key."""
+    import os
+
+    from .config import load_config
+    from .profiles import load_profile
 
     try:
-        return {"profile": load_profile(spec)}
-    except ProfileError as error:
+        start = Path(os.path.commonpath([str(p.resolve()) for p in paths])) if paths else Path.cwd()
+        config = load_config(start, config_file)
+        chosen = load_profile(profile) if profile is not None else None
+        return {"config": config.with_options(select=select, ignore=ignore, profile=chosen)}
+    except WorkbookError as error:  # ConfigError, ProfileError
         typer.echo(f"用法错误：{error.message}", err=True)
         raise typer.Exit(EXIT_ERROR)
+    except ValueError:  # paths on different drives (Windows): no common folder, so no discovery
+        return config_options([], profile, select, ignore, config_file)
 
 
 def usage_error(message: str) -> NoReturn:
@@ -100,11 +114,14 @@ def check(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
     summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。"""
     files = expand(input_paths(paths))
     check_summary_path(summary, files)
-    options = profile_options(profile)
+    options = config_options(input_paths(paths), profile, select, ignore, config)
     reports = run_with_progress(files, fix=False, outputs=None, jobs=jobs or default_jobs(), options=options)
     emit(reports, format, summary)
 
@@ -118,6 +135,9 @@ def fix(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
     summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """更正：写出更正后的副本（原文件不动），错误单元格改为核算值并标注，另附“核查结果”工作表。
     .xls 文件的更正副本转换为 .xlsx。"""
@@ -126,7 +146,7 @@ def fix(
         usage_error("-o 只能用于单个文件，且不能与 --out-dir 同用。 (-o takes exactly one input file)")
     outputs = [out] if out is not None else planned_outputs(files, out_dir)
     check_summary_path(summary, files, outputs)
-    options = profile_options(profile)
+    options = config_options(input_paths(paths), profile, select, ignore, config)
     if out_dir is not None:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +163,9 @@ def watch(
     folder: Path = typer.Argument(..., help="要监视的文件夹（各单位把工作簿放进来）"),
     interval: float = typer.Option(1.0, "--interval", min=0.05, help="每隔多少秒查看一次文件夹"),
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """监视文件夹：新放入（或被新版本替换）的工作簿写完后自动核查，更正副本和核查结果写入其中的“已核查”文件夹。按 Ctrl-C 停止。"""
     from .watch import OUTPUT_FOLDER, Watcher
@@ -155,7 +178,7 @@ def watch(
     except OSError as error:
         typer.echo(f"无法创建结果文件夹 {folder / OUTPUT_FOLDER}：{error} (cannot create the output folder)", err=True)
         raise typer.Exit(EXIT_ERROR)
-    options = profile_options(profile)
+    options = config_options([folder], profile, select, ignore, config)
 
     def show(report: FileReport, notes: Path) -> None:
         typer.echo(as_text(report))
