@@ -6,12 +6,20 @@ report — is read the same everywhere: an amount written '—' is no amount (re
 
 >>> [says_nothing(t) for t in ("", " 无。", "——", "/", "暂无", "不适用", "……", "N/A", "无偏差原因", "0")]
 [True, True, True, True, True, True, True, True, False, False]
+
+Points and split targets are read here too:
+
+    >>> points_in("预算执行情况(万元)(20分)"), points_in("年度绩效目标1（40分）"), points_in("产出指标")
+    (Decimal('20'), Decimal('40'), None)
+    >>> target_text("≧", "95", "%"), target_text("定性", "有效", ""), target_text("﹦", "1", "个")
+    ('≥95%', '有效', '1个')
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 # The words (compared after NFKC, without white space, in lower case, trailing 。.,; dropped).
 NOTHING_WORDS = frozenset({"无", "暂无", "不适用", "n/a", "na"})
@@ -26,3 +34,58 @@ def says_nothing(text: object) -> bool:
     folded = _SPACE.sub("", unicodedata.normalize("NFKC", "" if text is None else str(text))).lower()
     folded = folded.rstrip("。.,，;；、")
     return not folded or folded in NOTHING_WORDS or set(folded) <= NOTHING_SIGNS
+
+
+# '（40分）', '(20分)', '(20 分)' in a label; the last one written counts ('产出指标(50分)').
+POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+# The sign column (指标性质) of a split target, every spelling seen on published forms -> one sign.
+SIGNS = {
+    "≥": "≥", "≧": "≥", "＞": ">", ">": ">", ">=": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥",
+    "≤": "≤", "≦": "≤", "＜": "<", "<": "<", "<=": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤",
+    "=": "=", "＝": "=", "═": "=", "﹦": "=", "等于": "=",
+}
+QUALITATIVE = ("定性",)  # a split target whose 指标性质 says the value is a word, not a number
+
+
+
+def points_in(label: str) -> Decimal | None:
+    """The points written in a label: '预算执行情况(万元)(20分)' -> 20, '年度绩效目标1（40分）' -> 40."""
+    found = POINTS.findall(label)
+    return Decimal(found[-1]) if found else None
+
+
+def strip_points(label: str) -> str:
+    """A label without its points: '产出指标（50分）' -> '产出指标'."""
+    return POINTS.sub("", label).strip()
+
+
+def is_blank(text: str) -> bool:
+    """A cell that says nothing (says_nothing): empty, '无', dashes, dots."""
+    return says_nothing(text)
+
+
+def sign_of(text: str) -> str | None:
+    """The sign a 指标性质 cell writes ('≧' -> '≥', '＜' -> '<'), '' for 定性, None when it is no sign."""
+    text = unicodedata.normalize("NFKC", text).strip() if text not in SIGNS else text
+    if text in SIGNS:
+        return SIGNS[text]
+    if text.startswith(QUALITATIVE) or not text:
+        return ""
+    return None
+
+
+def target_text(sign: str, value: str, unit: str) -> str:
+    """One target from a split target's three cells: ('≧', '95', '%') -> '≥95%'; ('定性', '有效', '') -> '有效'.
+
+    A sign that is not a sign is kept as written in front of the value, so the rules can say they could
+    not understand it rather than read a different target.
+    """
+    value, unit = value.strip(), unit.strip()
+    if is_blank(value):
+        return ""
+    shown = sign_of(sign)
+    prefix = sign.strip() if shown is None else shown.strip("=")  # '=1个' is the plain amount '1个'
+    if unit and value.endswith(unit):
+        unit = ""
+    return f"{prefix}{value}{unit}"

@@ -144,8 +144,8 @@ class Form:
     """One self-evaluation form found in a sheet.
 
     kind: 'project' (a project form, Hubei or national layout) or 'department'.
-    layout: 'hubei' (20+20+60 project form), 'national' (the 2020 national template, 10+90) or
-            'department'; it chooses the rule profile (profiles.py).
+    layout: the name of its layout family (layouts/: 'hubei' 20+20+60 project form, 'national' the 2020
+            national template 10+90, 'department' …); the family chooses the rule profile (profiles.py).
     records['budget'] / form.budget (a pandas DataFrame): one row per budget line; columns item, initial
             (年初预算数), budget (全年预算数 / 预算数), spent, weight (分值), rate, score, part (a 其中 line under
             the total) and *_cell addresses.
@@ -170,6 +170,7 @@ class Form:
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, why) for values that could not be read
     weights: dict[str, Decimal] = field(default_factory=dict)  # section weights written in the labels: budget 20, goal 20, indicators 60
     layout: str = "hubei"
+    explanation: str = "form"  # where deviations are explained: 'form' (偏差大或目标未完成原因分析) or 'row' (偏差原因分析 column)
     _frames: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def frame(self, block: str):

@@ -26,10 +26,10 @@ from decimal import ROUND_DOWN, Decimal
 from importlib import resources
 from pathlib import Path
 
+from .layouts import SPECS, spec_named
 from .package import WorkbookError
 from .values import round_half_up
 
-LAYOUTS = ("hubei", "department", "national")
 DENOMINATORS = {"full_year": "全年预算数", "initial": "年初预算数"}
 ROUNDINGS = {"half_up": "四舍五入", "truncate": "截尾"}
 NEGATIVE_FORMULAS = {"target_over_actual": "分值 × 目标/实际", "deviation": "分值 × (1 − (实际 − 目标)/目标)"}
@@ -146,12 +146,14 @@ def load_profile(spec: str | Path) -> Profile:
 
 
 def profile_for(layout: str) -> Profile:
-    """The shipped profile for a form's layout: 'hubei' and 'department' -> hubei, 'national' -> national."""
+    """The shipped profile for a form's layout: the one whose `layouts` names it, else the one its layout
+    spec names ('hubei' and 'department' -> hubei, 'national' -> national)."""
     for name in shipped():
         profile = _load_shipped(name)
         if layout in profile.layouts:
             return profile
-    return _load_shipped("hubei")
+    spec = spec_named(layout)
+    return _load_shipped(spec.profile if spec is not None and spec.profile in shipped() else "hubei")
 
 
 def resolve_profile(spec: str | Path | Profile | None) -> Profile | None:
@@ -251,6 +253,7 @@ class _Checker:
         return value
 
     def layouts(self) -> tuple[str, ...]:
+        LAYOUTS = tuple(spec.name for spec in SPECS)
         values = self.texts("", "layouts")
         wrong = [v for v in values if v not in LAYOUTS]
         if not values or wrong:

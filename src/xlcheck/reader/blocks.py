@@ -6,29 +6,14 @@ the cell it came from, so that findings and fixes point at the right cell.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 
-from ..language import says_nothing
+from ..language import is_blank, points_in, target_text  # noqa: F401 (points_in: rules import it from here)
 from ..model import CellRef, Form, SourceCell
 from ..values import find_total, has_percent, to_decimal
 from .grid import Grid
-
-_POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")
-
-
-def points_in(label: str) -> Decimal | None:
-    """The weight written in a normalised block label: '预算执行情况(万元)(20分)' -> 20."""
-    match = _POINTS.search(label)
-    return Decimal(match.group(1)) if match else None
-
-
-def is_blank(text: str) -> bool:
-    """A cell that says nothing: empty, '无', dashes, dots (language.says_nothing)."""
-    return says_nothing(text)
-
 
 @dataclass
 class FormCells:
@@ -133,22 +118,7 @@ def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]]) -> 
     return found
 
 
-BUDGET_HEADERS = {
-    "budget": ("预算数",),
-    "spent": ("执行数",),
-    "rate": ("执行率",),
-    "score": ("得分",),
-}
 BUDGET_FIELDS = (("initial", "年初预算数"), ("budget", "预算数"), ("spent", "执行数"), ("weight", "分值"), ("score", "得分"))
-
-
-def find_budget_header(grid: Grid, anchor: tuple[int, int], end: int, wanted: dict[str, tuple[str, ...]]) -> tuple[int | None, dict]:
-    """The header row of a budget block (within 3 rows of its label) and its columns; (None, {}) if absent."""
-    for row in range(anchor[0], min(anchor[0] + 3, end + 1)):
-        columns = header_columns(grid, row, wanted)
-        if {"budget", "spent"} <= columns.keys():
-            return row, columns
-    return None, {}
 
 
 def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], item: str, part: bool = False) -> dict:
@@ -165,57 +135,54 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
     return record
 
 
-def read_budget(fc: FormCells, anchor: tuple[int, int], end: int) -> tuple[list[dict], Decimal | None]:
-    """The 预算执行情况 block: header row (预算数, 执行数, 执行率, 得分) and the rows under it that hold a
-    budget. Returns the rows and the block's weight from its label ('(20分)')."""
-    grid = fc.grid
-    weight = points_in(grid.label(*anchor))
-    header_row, columns = find_budget_header(grid, anchor, end, BUDGET_HEADERS)
-    records = []
-    if header_row is not None:
-        for row in range(header_row + 1, min(header_row + 6, end + 1)):
-            budget_pos = grid.value_under(row, columns["budget"])
-            if budget_pos is None or fc.number(budget_pos, "预算数") is None:
-                if records:
-                    break
-                continue
-            item_cols = [c for c in grid.cols(row) if c < columns["budget"][0]]
-            item = grid.cell(row, item_cols[-1]).text.strip() if item_cols else ""
-            records.append(budget_record(fc, row, columns, item))
-    return records, weight
-
-
-INDICATOR_HEADERS = {
-    "level1": ("一级指",),
-    "level2": ("二级指",),
-    "name": ("指标名称", "三级指标", "指标内容"),
-    "target": ("年初目标值", "年初指标值", "年度指标值", "目标值", "指标值", "预期目标值"),
-    "actual": ("实际完成值", "全年实际完成值", "实际完成", "完成值", "实际值"),
-    "weight": ("分值", "权重"),
-    "score": ("得分",),
-    "deviation": ("偏差原因", "未完成原因"),
-}
-
-
-def is_indicator_header(grid: Grid, row: int) -> bool:
+def is_indicator_header(grid: Grid, row: int, header: tuple[str, ...] = ("一级指", "二级指")) -> bool:
+    """Whether `row` holds every header prefix of an indicator table ('一级指标', '二级指标')."""
     labels = [grid.label(row, c) for c in grid.cols(row)]
-    return any(l.startswith("一级指") for l in labels) and any(l.startswith("二级指") for l in labels)
+    return all(any(l.startswith(prefix) for l in labels) for prefix in header)
 
 
-def read_indicators(fc: FormCells, header_row: int, end: int, goal: int | None = None) -> list[dict]:
-    """The indicator rows under a header row (一级指标, 二级指标, 指标名称, 目标值, 实际完成值, 得分),
-    up to `end`. 一级/二级 are carried down over merged cells; groups that say 无 are skipped."""
+def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[int, int]], int]:
+    """The indicator columns of a header that may span two rows, and the row the header ends on.
+
+    A merged '年度指标值' over 指标性质 | 指标值 | 度量单位 in the row below gives each its own column: sign,
+    target, unit; a 度量单位 under 实际完成值 is the actual's unit (actual_unit).
+    """
+    columns = header_columns(grid, header_row, wanted)
+    below = header_row + 1
+    split = wanted.get("sign", ()) + wanted.get("unit", ())
+    if not split or not any(grid.label(below, c).startswith(split) for c in grid.cols(below)):
+        return columns, header_row
+    actual = columns.get("actual")
+    for col in grid.cols(below):
+        label, span = grid.label(below, col), grid.span(below, col)
+        inside_actual = actual is not None and actual[0] <= col <= actual[1]
+        if label.startswith(wanted.get("unit", ())):
+            columns["actual_unit" if inside_actual else "unit"] = span
+        elif label.startswith(wanted.get("sign", ())):
+            columns["sign"] = span
+        elif inside_actual:
+            columns["actual"] = span
+        elif label.startswith(wanted.get("target", ())):
+            columns["target"] = span
+    return columns, below
+
+
+def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, tuple[str, ...]],
+                    goal: int | None = None, header: tuple[str, ...] = ("一级指", "二级指")) -> list[dict]:
+    """The indicator rows under a header row (一级指标, 二级指标, 指标名称, 目标值, 实际完成值, 得分 …, by the
+    spec's synonyms), up to `end`. 一级/二级 are carried down over merged cells; groups that say 无 are
+    skipped. A split target (指标性质 ≧ | 指标值 95 | 度量单位 %) reads as one target '≥95%'."""
     grid = fc.grid
-    columns = header_columns(grid, header_row, INDICATOR_HEADERS)
+    columns, header_end = indicator_columns(grid, header_row, wanted)
     if not {"name", "score"} <= columns.keys():
         return []
     first_data_col = min(span[0] for span in columns.values())
     level1 = level2 = ""
     rows = []
-    for row in range(header_row + 1, end + 1):
+    for row in range(header_end + 1, end + 1):
         if not grid.cols(row):
             continue
-        if is_indicator_header(grid, row):
+        if is_indicator_header(grid, row, header):
             continue  # a header repeated after a page break
         cells = {name: grid.value_under(row, span) for name, span in columns.items()}
         if cells.get("level1"):
@@ -224,7 +191,12 @@ def read_indicators(fc: FormCells, header_row: int, end: int, goal: int | None =
             level2 = fc.text(cells["level2"])
         name = fc.text(cells.get("name"))
         target = fc.text(cells.get("target"))
+        if "sign" in columns or "unit" in columns:
+            target = target_text(fc.text(cells.get("sign")), target, fc.text(cells.get("unit")))
         actual = fc.text(cells.get("actual"))
+        if cells.get("actual_unit") and actual:
+            unit = fc.text(cells["actual_unit"])
+            actual = actual if actual.endswith(unit) else actual + unit
         score_pos = cells.get("score")
         if is_blank(name) and not target and not actual and score_pos is None:
             continue
@@ -254,9 +226,12 @@ def read_indicators(fc: FormCells, header_row: int, end: int, goal: int | None =
 
 
 def labelled_text(fc: FormCells, rows: range, prefixes: tuple[str, ...]) -> tuple[str, int | None]:
-    """The text right of a label that starts with one of `prefixes` (偏差…, 改进措施…), and its row."""
-    for row, col in fc.grid.find(lambda label: label.startswith(prefixes), rows):
-        return fc.grid.text_right_of(row, col), row
+    """The text right of a row's first cell that starts with one of `prefixes` (偏差…, 改进措施…), and its
+    row. (A column header such as 偏差原因分析及改进措施 inside the indicator header row is not it.)"""
+    grid = fc.grid
+    for row, col in grid.find(lambda label: label.startswith(prefixes), rows):
+        if col == grid.cols(row)[0]:
+            return grid.text_right_of(row, col), row
     return "", None
 
 

@@ -99,7 +99,7 @@ def low_rate_unexplained(check: Check) -> None:
     if explained(check):
         return
     threshold = check.profile.explain_below
-    if check.form.layout == "national":
+    if check.form.explanation == "row":
         unexplained = "但各指标的“偏差原因分析及改进措施”都没有说明原因"
     else:
         unexplained = f"但“偏差大或目标未完成原因分析”填写为“{check.form.deviation.strip() or '空'}”"

@@ -189,7 +189,7 @@ def row_explained(check: Check, row) -> bool:
 
 
 def explanation_place(check: Check) -> str:
-    return "偏差原因分析及改进措施" if check.form.layout == "national" else "偏差大或目标未完成原因分析"
+    return "偏差原因分析及改进措施" if check.form.explanation == "row" else "偏差大或目标未完成原因分析"
 
 
 @rule("XC306", Severity.WARNING, "未完成指标未说明")
@@ -203,7 +203,7 @@ def short_unexplained(check: Check) -> None:
     for scored in scored_rows(check):
         row = scored.row
         if scored.assessment.status == "short" and not row_explained(check, row):
-            written = (row.deviation if check.form.layout == "national" else check.form.deviation).strip()
+            written = (row.deviation if check.form.explanation == "row" else check.form.deviation).strip()
             check.add(
                 short_unexplained, row.actual_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, "",
                 f"{row.name}：{said(check, scored.assessment)}，目标未完成，但“{explanation_place(check)}”填写为“{written or '空'}”，请说明原因",

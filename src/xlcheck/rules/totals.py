@@ -61,7 +61,7 @@ def total(check: Check) -> None:
     if form.kind == "department":
         goals = sum((g.weight for g in check.rows("goals") if g.weight is not None), Decimal(0))
         parts = f"预算执行得分 {fmt(budget)} + 年度目标分值合计 {fmt(goals)} + 指标得分合计 {fmt(indicators)}"
-    elif form.layout == "national":
+    elif not any(goal.score_cell for goal in check.rows("goals")):  # no scored goal (the national 年度总体目标)
         goals = check.settled.get("goal_score", Decimal(0))
         parts = f"预算执行得分 {fmt(budget)} + 指标得分合计 {fmt(indicators)}"
         parts += f" + 总目标得分 {fmt(goals)}" if goals else ""

@@ -1,0 +1,286 @@
+"""The one reader: finds forms in a sheet and reads each with its layout spec (layouts/).
+
+A form is anchored on its funding block: a label a spec names (预算执行情况, 项目资金（万元）…) or, where the
+label is missing or unknown, a header row holding a budget and a spending column ('全年预算数',
+'全年执行数'). Its rows run from its title ('…自评表', searched upward) to the row before the next
+form's title. The spec chosen is the first registered one whose funding label or columns and whose
+requires/excludes fit the form; every block is then read by the spec's labels and column synonyms.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..language import points_in
+from ..layouts import SPECS, LayoutSpec
+from ..model import Form
+from .blocks import (
+    FormCells,
+    budget_record,
+    find_title,
+    header_columns,
+    is_indicator_header,
+    labelled_text,
+    labelled_value,
+    read_indicators,
+    read_total,
+)
+from .grid import Grid
+
+TITLE_SEARCH_ROWS = 12
+NEXT_BLOCK = ("年度总体目标", "总体目标", "绩效指标", "一级指标", "项目绩效总目标", "绩效总目标", "年度目标")
+TOTAL_LABELS = ("总分", "合计", "自评得分", "总得分")
+TRANSFER = re.compile(r"上级转移(?:支付)?资金[^\d]*(\d+(?:\.\d+)?)万元")
+_PART = re.compile(r"^其中[:：]?\s*")
+_TITLE = re.compile(r"^(?:\d{4}年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?自评表$")
+
+
+def title_name(title: str) -> str:
+    """'2021年度科学技术研究与开发资金项目自评表' -> '科学技术研究与开发资金'."""
+    match = _TITLE.match(title)
+    return match.group(1) if match else title
+
+
+_FUNDING = re.compile("|".join(f"(?:{p})" for spec in SPECS for p in spec.funding.labels))
+
+
+def names_funding(label: str) -> bool:
+    """Whether a label names a funding block of some registered family."""
+    return _FUNDING.match(label) is not None
+
+
+def funding_header(grid: Grid, row: int, spec: LayoutSpec) -> dict[str, tuple[int, int]]:
+    """The funding columns of `row` by the spec's synonyms, or {} unless a budget and a spending column are there."""
+    columns = header_columns(grid, row, spec.funding.columns)
+    return columns if {"budget", "spent"} <= columns.keys() else {}
+
+
+def header_anchors(grid: Grid, taken: set[int]) -> list[tuple[int, int]]:
+    """Funding blocks found by their columns alone: a header row with a budget and a spending column that
+    a family marks as its own ('全年预算数'), with no known funding label in it or the two rows above."""
+    anchors = []
+    for row in sorted(grid.rows):
+        if taken & {row, row - 1, row - 2}:
+            continue
+        labels = [grid.label(row, c) for c in grid.cols(row)]
+        for spec in SPECS:
+            if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in labels) and funding_header(grid, row, spec):
+                anchors.append((row, grid.cols(row)[0]))
+                break
+    return anchors
+
+
+def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
+    """The first registered family that names this funding label (or marks its columns) and accepts the
+    form's labels."""
+    label = grid.label(*anchor)
+    labels = [grid.label(r, c) for r in body for c in grid.cols(r)]
+    named = [spec for spec in SPECS if spec.names_funding(label)]
+    if not named:
+        header = range(anchor[0], anchor[0] + 3)
+        marks = [grid.label(r, c) for r in header for c in grid.cols(r)]
+        named = [spec for spec in SPECS if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in marks)]
+    for spec in named:
+        if spec.accepts(labels):
+            return spec
+    return named[0] if named else SPECS[-1]
+
+
+def find_forms(sheet) -> list[Form]:
+    """Every form in one sheet, top to bottom."""
+    grid = Grid(sheet)
+    anchors = grid.find(names_funding, sorted(grid.rows))
+    anchors = sorted(anchors + header_anchors(grid, {row for row, _ in anchors}))
+    starts = []
+    previous_anchor_row = 0
+    for row, _ in anchors:
+        lowest = max(previous_anchor_row + 1, row - TITLE_SEARCH_ROWS)
+        titles = grid.find(lambda l: l.endswith("自评表"), range(lowest, row))
+        starts.append(titles[-1][0] if titles else lowest)
+        previous_anchor_row = row
+    forms = []
+    for i, anchor in enumerate(anchors):
+        end = starts[i + 1] - 1 if i + 1 < len(anchors) else grid.max_row
+        spec = choose_spec(grid, anchor, range(anchor[0], end + 1))
+        forms.append(read_form(grid, spec, starts[i], anchor, end))
+    return forms
+
+
+def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: int) -> list[dict]:
+    """The funding lines under the header row (within 3 rows of the anchor).
+
+    'scored': the lines that hold a budget amount (年度财政资金总额, 部门整体支出总额).
+    'parts': 年度资金总额 and the 其中 lines under it, up to the next block; a line is named by the cell left
+    of the amounts ('其中：当年财政拨款' -> '当年财政拨款'); amounts written '—' read as None.
+    """
+    grid = fc.grid
+    header_row, columns = None, {}
+    for row in range(anchor[0], min(anchor[0] + 3, end + 1)):
+        columns = funding_header(grid, row, spec)
+        if columns:
+            header_row = row
+            break
+    records = []
+    if header_row is None:
+        return records
+    first_col = min(span[0] for span in columns.values())
+    for row in range(header_row + 1, min(header_row + 7, end + 1)):
+        items = [c for c in grid.cols(row) if c < first_col]
+        if spec.funding.lines == "parts":
+            if not items or not grid.label(row, items[-1]) or grid.label(row, items[0]).startswith(NEXT_BLOCK):
+                break
+            item = _PART.sub("", fc.text((row, items[-1])))
+            records.append(budget_record(fc, row, columns, item, part=bool(records)))
+            continue
+        budget_pos = grid.value_under(row, columns["budget"])
+        if budget_pos is None or fc.number(budget_pos, "预算数") is None:
+            if records:
+                break
+            continue
+        item = grid.cell(row, items[-1]).text.strip() if items else ""
+        records.append(budget_record(fc, row, columns, item))
+    return records
+
+
+def read_goal(fc: FormCells, spec: LayoutSpec, rows: range) -> tuple[list[dict], Decimal | None]:
+    """The overall goal under its label: text, actual and (where the form scores it) score, from the row
+    under its column headers; and the points its label writes ('项目绩效总目标(20分)' -> 20)."""
+    grid = fc.grid
+    for row, col in grid.find(lambda l: any(re.match(p, l) for p in spec.goal.labels), rows):
+        weight = points_in(grid.label(row, col))
+        for header_row in range(row, min(row + 3, rows.stop)):
+            columns = header_columns(grid, header_row, spec.goal.columns)
+            if not ("score" in columns if "score" in spec.goal.columns else "text" in columns):
+                continue
+            value_row = header_row + 1
+            pick = {name: grid.value_under(value_row, span) for name, span in columns.items()}
+            score_pos = pick.get("score")
+            return [{
+                "number": 1,
+                "text": fc.text(pick.get("text")),
+                "actual": fc.text(pick.get("actual")),
+                "weight": weight,
+                "score": fc.number(score_pos, "绩效总目标得分") if "score" in columns else None,
+                "label_cell": grid.ref(row, col).address,
+                "score_cell": grid.ref(*score_pos).address if score_pos else None,
+            }], weight
+        return [], weight
+    return [], None
+
+
+def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> tuple[list[dict], list[dict]]:
+    """Goals that each hold an indicator table ('年度目标N（w分）：text' and the table under it)."""
+    grid = fc.grid
+    hits = [(r, c, spec.groups.match(grid.label(r, c))) for r, c in grid.find(spec.groups.match, range(first, table_end + 1))]
+    goals, indicators = [], []
+    for i, (row, col, match) in enumerate(hits):
+        number = int(match.group("number"))
+        found = match.groupdict()
+        weight = found.get("weight") or found.get("end_weight")
+        goal_end = hits[i + 1][0] - 1 if i + 1 < len(hits) else table_end
+        fc.use(row, col)
+        goals.append({
+            "number": number,
+            "text": found.get("text") or "",
+            "actual": "",
+            "weight": Decimal(weight) if weight else None,
+            "score": Decimal(weight) if weight else None,
+            "label_cell": grid.ref(row, col).address,
+            "score_cell": None,
+        })
+        header = next((r for r in range(row, goal_end + 1) if is_indicator_header(grid, r, spec.indicators.header)), None)
+        if header is not None:
+            indicators.extend(read_indicators(fc, header, goal_end, spec.indicators.columns, goal=number))
+    return goals, indicators
+
+
+def read_fields(fc: FormCells, spec: LayoutSpec, start: int, anchor: tuple[int, int], rows: range) -> dict:
+    """The labelled numbers the spec names (基本支出总额 …, from the header lines) and 上级转移资金 in the footer."""
+    grid = fc.grid
+    fields = {}
+    for name, prefixes in spec.fields.items():
+        for row, col in grid.find(lambda l: l.startswith(prefixes), range(start, anchor[0] + 1)):
+            nxt = grid.right_of(row, col)
+            number = fc.number(nxt, name) if nxt else None
+            if number is not None:
+                fields[name] = (number, grid.ref(*nxt))
+            break
+    if spec.kind == "department":
+        for row, col in grid.find(lambda l: "上级转移" in l, rows):
+            match = TRANSFER.search(grid.label(row, col))
+            if match:
+                fields["上级转移资金"] = (Decimal(match.group(1)), fc.use(row, col))
+                break
+    return fields
+
+
+def read_total_row(fc: FormCells, header_row: int, end: int, columns: dict) -> tuple[int | None, dict]:
+    """The 总分 row under the indicator table (its first cell says 总分/合计…) and the total under 得分."""
+    grid = fc.grid
+    total_row = next((r for r in range(header_row + 1, end + 1)
+                      if grid.cols(r) and grid.label(r, grid.cols(r)[0]).startswith(TOTAL_LABELS)), None)
+    if total_row is None or "score" not in columns:
+        return total_row, {}
+    pos = grid.value_under(total_row, columns["score"])
+    if pos is None:
+        return total_row, {}
+    return total_row, {"total": fc.number(pos, "总分"), "total_cell": grid.ref(*pos)}
+
+
+def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int], end: int) -> Form:
+    """Read one form of family `spec` occupying rows start..end, its funding block at `anchor`."""
+    fc = FormCells(grid)
+    rows = range(start, end + 1)
+    head = range(start, anchor[0] + 1)
+    title = find_title(grid, start, anchor[0])
+    default_name = title_name(grid.label(*title)) if grid.label(*title).endswith("自评表") else grid.name
+    if spec.kind == "department":
+        name = title_name(grid.label(*title)) or "部门整体"
+    else:
+        name = labelled_value(fc, "项目名称", head) or default_name
+    budget = read_funding(fc, spec, anchor, end)
+    weights = {"budget": points_in(grid.label(*anchor))}
+
+    goals = []
+    if spec.goal is not None:
+        goals, weights["goal"] = read_goal(fc, spec, rows)
+
+    deviation, deviation_row = labelled_text(fc, rows, ("偏差",))
+    improvement, improvement_row = labelled_text(fc, rows, ("改进措施",))
+    table_end = min(r for r in (deviation_row, improvement_row, end + 1) if r is not None) - 1
+
+    total = read_total(fc, range(start, anchor[0])) if "header" in spec.total else {}
+    indicators = []
+    if spec.groups is not None:
+        group_goals, indicators = read_groups(fc, spec, anchor[0], table_end)
+        goals += group_goals
+    else:
+        header_row = next((r for r in range(anchor[0], table_end + 1)
+                           if is_indicator_header(grid, r, spec.indicators.header)), None)
+        if header_row is not None:
+            columns = header_columns(grid, header_row, spec.indicators.columns)
+            last = table_end
+            if "row" in spec.total:
+                total_row, row_total = read_total_row(fc, header_row, end, columns)
+                last = (total_row or table_end + 1) - 1
+                total = total or row_total
+            labels = grid.find(lambda l: "绩效指标" in l and "分)" in l, range(header_row, header_row + 1))
+            weights["indicators"] = points_in(grid.label(*labels[0])) if labels else None
+            indicators = read_indicators(fc, header_row, last, spec.indicators.columns)
+
+    return fc.form(
+        title,
+        kind=spec.kind,
+        layout=spec.name,
+        name=name,
+        budget=budget,
+        goals=goals,
+        indicators=indicators,
+        deviation=deviation,
+        improvement=improvement,
+        fields=read_fields(fc, spec, start, anchor, rows),
+        weights={k: v for k, v in weights.items() if v is not None},
+        explanation=spec.explanation,
+        **total,
+    )
