@@ -279,9 +279,9 @@ def test_weights_must_add_up_to_90_and_to_the_labelled_section(tmp_path):
     data["indicators"][0].update(weight="8", score="8")  # 产出 48, all 88
     data["total"] = "91.68"
     report, cells = check_form(tmp_path, data)
-    findings = by_rule(report, "XC308")
-    assert sorted((f.field, f.reported, f.expected) for f in findings) == [
-        ("分值合计", "88", "90"), ("分值合计（产出指标）", "48", "50")]
+    findings = by_rule(report, "XC308")  # one cause (the 产出 weights), one finding; 88 ≠ 90 named in it
+    assert sorted((f.field, f.reported, f.expected) for f in findings) == [("分值合计（产出指标）", "48", "50")]
+    assert "全部分值合计 88，应为 90" in findings[0].message
     assert all(f.severity == Severity.ERROR and not f.fixable for f in findings)
     assert {f"{f.sheet}!{f.cell}" for f in findings} == {cells["中小企业服务热线运营经费|indicator.0.weight"]}
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from xlcheck.api import check_workbook, fix_workbook
-from xlcheck.model import Severity
+from xlcheck.model import Severity, parse_a1
 from xlcheck.package import read_sheets
 from support.render import Layout, render_workbook
 
@@ -170,6 +170,19 @@ def test_generated_forms_are_checked_and_fixed_exactly(form, layout):
             assert where in errors, (where, expected, sorted(errors))
             assert errors[where].expected == expected, (where, errors[where].expected, expected)
         assert set(errors) == set(planted), (sorted(errors), planted)
+        # related cells: real cells of the form, never the finding's own; the total relates exactly the
+        # planted wrong scores it was recomputed from
+        values = form_values(path)
+        for finding in report.findings:
+            own = f"{finding.sheet}!{finding.cell}"
+            for where in finding.related:
+                sheet, _, address = where.rpartition("!")
+                assert where != own and (sheet, *parse_a1(address)) in values, (own, where)
+        wrong_parts = {cells[f"{NAME}|{key}"] for key, expected in truth.items()
+                       if expected is not None and key.endswith(".score")}
+        if truth["total"] is not None:
+            [total] = [f for f in report.findings if f.rule == "XC401"]
+            assert set(total.related) == wrong_parts, (total.related, wrong_parts)
         for key, expected in truth.items():
             event(f"{key.split('.')[0]}.{key.rsplit('.', 1)[-1]} {'wrong' if expected is not None else 'right'}")
 
@@ -178,6 +191,15 @@ def test_generated_forms_are_checked_and_fixed_exactly(form, layout):
         again = check_workbook(first.output)
         assert again.error is None
         assert [f.as_dict() for f in again.findings if f.severity == Severity.ERROR and f.fixable] == []
+
+        fixed_cells = {(f.sheet, f.cell) for f in report.findings if f.fixable}
+        after = form_values(first.output)
+        for finding in report.findings:  # fix writes the finding's own cell, never the cells related to it
+            for where in finding.related:
+                sheet, _, address = where.rpartition("!")
+                if (sheet, address) not in fixed_cells:
+                    key = (sheet, *parse_a1(address))
+                    assert after[key][0] == values[key][0], (where, values[key], after[key])
 
         second = fix_workbook(first.output, folder / "fixed-twice.xlsx")
         assert second.error is None and second.fixed == 0

@@ -138,7 +138,8 @@ def fixes_for(report: FileReport) -> list[CellFix]:
             seen.add((finding.sheet, finding.cell))
             source = check.form.cells.get(CellRef(finding.sheet, *parse_a1(finding.cell)))
             formula = f"（原为公式 ={source.formula}，已替换为数值）" if source is not None and source.formula else ""
-            note = f"xlcheck 已更正：原填报 {finding.reported}，应为 {finding.expected}。{finding.message}{formula}"
+            note = (f"xlcheck 已更正：原填报 {finding.reported}，应为 {finding.expected}。"
+                    f"{finding.message}{finding.related_text}{formula}")
             fixes.append(CellFix(finding.sheet, finding.cell, finding.expected_value, note))
     return fixes
 

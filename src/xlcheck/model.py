@@ -201,6 +201,8 @@ class Finding:
 
     expected_value is the value the writer puts in the cell when fixable (a Decimal, or the whole new
     text of a cell whose number sits inside text); reported/expected are display strings.
+    related: the other cells of the same root cause ('Sheet!E12'), e.g. the 其中 lines of a total that
+    does not add up; one root cause is one finding, not one per symptom.
     """
 
     rule: str
@@ -214,9 +216,15 @@ class Finding:
     form: str = ""
     fixable: bool = False
     expected_value: Decimal | str | None = None
+    related: list[str] = field(default_factory=list)
+
+    @property
+    def related_text(self) -> str:
+        """The related cells as the workbook and the text output show them: '（相关单元格：表!E12；表!E13）', or ''."""
+        return f"（相关单元格：{'；'.join(self.related)}）" if self.related else ""
 
     def as_dict(self) -> dict:
-        return {
+        shown = {
             "rule": self.rule,
             "severity": self.severity.value,
             "sheet": self.sheet,
@@ -227,6 +235,9 @@ class Finding:
             "fixable": self.fixable,
             "message": self.message,
         }
+        if self.related:
+            shown["related"] = list(self.related)
+        return shown
 
 
 @dataclass

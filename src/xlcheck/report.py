@@ -59,7 +59,7 @@ def as_text(report: FileReport) -> str:
     for finding in report.findings:
         values = f"填报 {finding.reported}" + (f"，应为 {finding.expected}" if finding.expected else "")
         lines.append(
-            f"  [{SEVERITY_WORDS[finding.severity]}] {finding.sheet}!{finding.cell} {finding.field}：{values}。{finding.message}"
+            f"  [{SEVERITY_WORDS[finding.severity]}] {finding.sheet}!{finding.cell} {finding.field}：{values}。{finding.message}{finding.related_text}"
         )
     if report.output is not None:
         lines.append(f"  更正副本：{report.output}（已更正 {report.fixed} 处，核查结果见工作表“核查结果”）")

@@ -29,7 +29,7 @@ def report_tables(report, fixed: bool) -> list[Table]:
     for number, finding in enumerate(report.findings, start=1):
         rows.append([
             number, finding.sheet, finding.cell, finding.form, finding.field, finding.reported, finding.expected,
-            SEVERITY_WORDS[finding.severity], finding.message, "是" if fixed and finding.fixable else "否",
+            SEVERITY_WORDS[finding.severity], finding.message + finding.related_text, "是" if fixed and finding.fixable else "否",
         ])
     if not rows:
         rows.append(["", "", "", "", "", "", "", "", "未发现问题", ""])

@@ -19,17 +19,17 @@ from .indicators import (
 from .totals import goal_score, total, unreadable_cells
 
 FORM_RULES: tuple[Rule, ...] = (
+    parts_add_up,  # first: a blank 年度资金总额 it fills is what the rate and score are computed from
     execution_rate,
     budget_score,
     low_rate_unexplained,
     spending_parts,
-    parts_add_up,
     goal_score,
     indicator_scores,
     values_not_understood,
     short_unexplained,
-    indicator_sum,
     weights_add_up,
+    indicator_sum,  # after XC308: an overflow the written weights explain is not a second finding
     met_below_full,
     total,
     unreadable_cells,

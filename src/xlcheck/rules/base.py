@@ -60,8 +60,11 @@ class Check:
         return self.form.cells.get(CellRef(self.form.sheet, row, col))
 
     def add(self, rule: "Rule", cell: str | None, field_name: str, reported: str, expected: str, message: str,
-            *, fixable: bool = False, expected_value: Decimal | str | None = None, severity: Severity | None = None) -> None:
-        self.findings.append(Finding(
+            *, fixable: bool = False, expected_value: Decimal | str | None = None, severity: Severity | None = None,
+            related: list[str] = ()) -> Finding:
+        """Add a finding at `cell` of this form; `related` names the other cells of the same cause, as
+        addresses on this sheet ('E12') or with their sheet ('项目表!E6')."""
+        finding = Finding(
             rule=rule.code,
             severity=severity or rule.severity,
             sheet=self.form.sheet,
@@ -73,10 +76,17 @@ class Check:
             form=self.form.name,
             fixable=fixable,
             expected_value=expected_value,
-        ))
+            related=[self.where(ref) for ref in dict.fromkeys(related) if ref and ref != cell],
+        )
+        self.findings.append(finding)
+        return finding
+
+    def where(self, address: str) -> str:
+        """'E12' -> 'Sheet!E12' on this form's sheet; an address that names its sheet stays as it is."""
+        return address if "!" in address else f"{self.form.sheet}!{address}"
 
     def check_number(self, rule: "Rule", address: str | None, field_name: str, reported: Decimal | None,
-                     expected: Decimal, message: str, *, percent: bool = False) -> bool:
+                     expected: Decimal, message: str, *, percent: bool = False, related: list[str] = ()) -> bool:
         """Compare a reported number with its recomputed value at 2 decimals (rates as percentages);
         add a fixable error when they differ. A cell that holds something unreadable (#REF!, a formula
         never calculated) where the value is certain is an error too. Returns True when it matched."""
@@ -100,6 +110,7 @@ class Check:
             message=message,
             fixable=address is not None,
             expected_value=stored_form(cell, expected, percent),
+            related=related,
         )
         return False
 

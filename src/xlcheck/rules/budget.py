@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..language import says_nothing
-from ..model import Severity
+from ..model import Severity, a1, parse_a1
 from ..values import fmt, fmt_percent
 from .base import Check, rule
 
@@ -130,6 +130,7 @@ def spending_parts(check: Check) -> None:
             check.add(
                 spending_parts, row.spent_cell, "执行数", fmt(row.spent), fmt(basic + project),
                 f"执行数 {fmt(row.spent)} 与 基本支出总额 + 项目支出总额 = {fmt(basic)} + {fmt(project)} = {fmt(basic + project)} 不一致",
+                related=[fields["基本支出总额"][1].address, fields["项目支出总额"][1].address],
             )
         return
 
@@ -142,22 +143,31 @@ def parts_add_up(check: Check) -> None:
     Worked example: 年度资金总额 全年预算数 13247 with 其中 当年财政拨款 13427, 上年结转资金 —, 其他资金 —:
     only one line is filled, so it must be 13247 -> error, fixed to 13247 (the total is what the rate and
     score are computed from). With two filled lines, say 12000 + 1274 against 13247, the form is certainly
-    wrong but which line is not certain -> error at the total, not fixed.
+    wrong but which line is not certain -> error at the total, not fixed, the lines related.
+    A total left blank or 0 above filled lines is what was left out: 年度资金总额 全年执行数 blank, 其中
+    93.6 + 18 -> the total is fixed to 111.6, and the 执行率 and 得分 are computed from it (never the
+    lines fixed down to 0). Runs before XC101/XC102, which read the total it settles.
     """
     lines = check.rows("budget")
     parts = [row for row in lines[1:] if row.part]
     if not parts:
         return
     total = lines[0]
+    unreadable = {ref.address for ref, _, _ in check.form.unreadable}
     for name, label in AMOUNTS:
         whole, values = getattr(total, name), [getattr(row, name) for row in parts]
-        if whole is None or all(v is None for v in values):
+        if all(v is None for v in values):
             continue
         added = sum((v for v in values if v is not None), Decimal(0))
+        part_cells = [getattr(row, f"{name}_cell") for row in parts if getattr(row, name) is not None]
+        listing = " + ".join(f"{row.item} {fmt(getattr(row, name))}" for row in parts if getattr(row, name) is not None)
+        if not whole:
+            if added and not any(getattr(row, f"{name}_cell") in unreadable for row in parts):
+                fill_total(check, total, name, label, added, listing, part_cells)
+            continue
         if added == whole:
             continue
         filled = [row for row in parts if getattr(row, name) not in (None, 0)]
-        listing = " + ".join(f"{row.item} {fmt(getattr(row, name))}" for row in parts if getattr(row, name) is not None)
         if len(filled) == 1:
             row = filled[0]
             expected = whole - (added - getattr(row, name))
@@ -165,10 +175,35 @@ def parts_add_up(check: Check) -> None:
                 parts_add_up, getattr(row, f"{name}_cell"), f"{label}（{row.item}）", getattr(row, name), expected,
                 f"其中各项之和应等于年度资金总额的{label} {fmt(whole)}；其中只有“{row.item}”一项有金额"
                 f"（{fmt(getattr(row, name))}），应为 {fmt(expected)}",
+                related=[getattr(total, f"{name}_cell")],
             )
         else:
             check.add(
                 parts_add_up, getattr(total, f"{name}_cell"), f"{label}（其中各项之和）", fmt(added), fmt(whole),
                 f"其中各项之和 {listing} = {fmt(added)}，与年度资金总额的{label} {fmt(whole)} 不一致"
                 f"（相差 {fmt(whole - added)}），请核对是哪一项填错",
+                related=part_cells,
             )
+
+
+def fill_total(check: Check, total, name: str, label: str, added: Decimal, listing: str, part_cells: list[str]) -> None:
+    """Fix a 年度资金总额 amount left blank or 0 to the sum of its 其中 lines, and settle it for the rate
+    and score rules (the budget rows of this check then carry the sum)."""
+    whole, address = getattr(total, name), getattr(total, f"{name}_cell")
+    if address is None:  # a blank cell: the total's row, the column of the lines' amounts
+        row_cell = next((getattr(total, f"{n}_cell") for n in ("initial", "budget", "spent", "weight", "rate", "score")
+                         if getattr(total, f"{n}_cell")), None)
+        address = a1(parse_a1(row_cell)[0], parse_a1(part_cells[0])[1]) if row_cell else None
+    if address is None:
+        return
+    message = (f"年度资金总额的{label}{'为 0' if whole == 0 else '未填写'}，而其中各项有金额：{listing} = {fmt(added)}；"
+               f"总额应为 {fmt(added)}，执行率和得分据此计算")
+    if whole == 0:
+        check.check_number(parts_add_up, address, f"{label}（年度资金总额）", whole, added, message, related=part_cells)
+    else:
+        shown = check.source(address)
+        check.add(parts_add_up, address, f"{label}（年度资金总额）", shown.text if shown else "", fmt(added), message,
+                  fixable=True, expected_value=check.round(added), related=part_cells)
+    # the settled total: XC101/XC102 (and XC104) compute the rate and score from it
+    rows = check.rows("budget")
+    rows[0] = rows[0]._replace(**{name: added})

@@ -93,6 +93,9 @@ def project_spending(check: Check, projects: list[Form]) -> None:
     """项目支出总额 = Σ the project forms' 执行数 + 上级转移资金, when every goal's project form is present.
 
     Worked example (区科经局): Σ 18 projects' 执行数 17014.52 + 上级转移资金 8539.07 = 25553.59 -> no finding.
+    Triangulation: a 项目支出总额 of 25535.59 breaks this identity and 执行数 = 基本 + 项目 (XC104) too;
+    both say 25553.59 (27031.20 − 1477.61 = 17014.52 + 8539.07), so the value is certain: one error,
+    fixed to 25553.59, with the cells of both identities related (XC104 is not reported again).
     """
     department = check.form
     fields = department.fields
@@ -101,10 +104,30 @@ def project_spending(check: Check, projects: list[Form]) -> None:
     matched = matched_projects(check, projects)
     if len(matched) != len(department.records["goals"]) or len({id(p) for p in matched.values()}) != len(matched):
         return
-    spent = sum((p.records["budget"][0]["spent"] for p in matched.values()
-                 if p.records["budget"] and p.records["budget"][0]["spent"] is not None), Decimal(0))
+    lines = [(p, p.records["budget"][0]) for p in matched.values() if p.records["budget"]]
+    spent = sum((line["spent"] for _, line in lines if line["spent"] is not None), Decimal(0))
     reported, ref = fields["项目支出总额"]
-    transfer = fields["上级转移资金"][0]
-    if spent + transfer != reported:
-        check.add(project_spending, ref.address, "项目支出总额", fmt(reported), fmt(spent + transfer),
-                  f"项目支出总额 {fmt(reported)} 与 各项目表执行数合计 {fmt(spent)} + 上级转移资金 {fmt(transfer)} = {fmt(spent + transfer)} 不一致")
+    transfer, transfer_ref = fields["上级转移资金"]
+    expected = spent + transfer
+    if expected == reported:
+        return
+    related = [transfer_ref.address] + [f"{p.sheet}!{line['spent_cell']}" for p, line in lines if line["spent_cell"]]
+    message = (f"项目支出总额 {fmt(reported)} 与 各项目表执行数合计 {fmt(spent)} + 上级转移资金 {fmt(transfer)}"
+               f" = {fmt(expected)} 不一致")
+    spending = next((f for f in check.findings if f.rule == "XC104"), None)
+    executed = check.rows("budget")[0].spent if check.rows("budget") else None
+    basic = fields["基本支出总额"][0] if "基本支出总额" in fields else None
+    if spending is not None and executed is not None and basic is not None and executed - basic == expected:
+        # 执行数 − 基本支出总额 says the same: two independent identities agree on this cell
+        check.findings.remove(spending)
+        check.check_number(
+            project_spending, ref.address, "项目支出总额", reported, expected,
+            f"{message}；执行数 − 基本支出总额 = {fmt(executed)} − {fmt(basic)} = {fmt(expected)}，"
+            f"两个恒等式得出同一数值，项目支出总额应为 {fmt(expected)}",
+            related=[spending.cell, fields["基本支出总额"][1].address] + related,
+        )
+        return
+    if spending is None and executed is not None and basic is not None and executed - basic == reported:
+        message += (f"；而 执行数 − 基本支出总额 = {fmt(executed)} − {fmt(basic)} = {fmt(reported)} 与之相符，"
+                    "请核对各项目表的执行数和上级转移资金")
+    check.add(project_spending, ref.address, "项目支出总额", fmt(reported), fmt(expected), message, related=related)

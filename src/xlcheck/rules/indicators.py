@@ -215,7 +215,9 @@ def indicator_sum(check: Check) -> None:
     """The indicator scores of a project form add up to at most the indicator points (60 Hubei, 90
     national); when every target was met and the form writes no weights, to exactly that.
 
-    Worked example: 20 + 20 + 21 = 61 > 60 -> error (which score is wrong is not certain: not fixed).
+    Worked example: 20 + 20 + 21 = 61 > 60 -> error (which score is wrong is not certain: not fixed; the
+    score cells related). Where written weights add up to too much (XC308), that is the one cause and
+    the sum of the scores is not reported again.
     All met but 20 + 20 + 19 = 59 -> warning: some indicator did not get full marks, or the weights
     do not add up to 60. (Where the weights are written, XC308 and XC309 say which.)
     """
@@ -228,9 +230,11 @@ def indicator_sum(check: Check) -> None:
     if not rows:
         return
     anchor = rows[0].row.score_cell
+    if total > section and any(f.rule == weights_add_up.code for f in check.findings):
+        return  # the written weights add up to too much (XC308): that is the one cause, reported there
     if total > section:
         check.add(indicator_sum, anchor, "指标得分合计", fmt(total), f"≤ {fmt(section)}",
-                  f"绩效指标得分合计 {fmt(total)} 超过 {fmt(section)} 分")
+                  f"绩效指标得分合计 {fmt(total)} 超过 {fmt(section)} 分", related=[r.row.score_cell for r in rows])
     elif (all(r.assessment.status == "met" for r in rows) and total < section
           and not any(r.weight_source == "written" for r in rows) and not unreadable_scores(check)):
         check.add(indicator_sum, anchor, "指标得分合计", fmt(total), fmt(section),
@@ -256,27 +260,35 @@ def weights_add_up(check: Check) -> None:
     and each 一级指标 whose label writes its points ('产出指标（50分）') to those points.
 
     Worked example: 产出指标（50分） with 分值 20 + 15 + 10 + 5 = 50, 效益指标（30分） 30, 满意度指标（10分）
-    10: together 90 -> fine. 分值 20 + 15 + 10 + 3 = 48 under '产出指标（50分）' -> error at the group's
-    first 分值 cell; which weight is wrong is not certain, so it is not fixed.
+    10: together 90 -> fine. 分值 20 + 15 + 10 + 3 = 48 under '产出指标（50分）' -> one error at the group's
+    first 分值 cell, its other 分值 cells related (the whole 88 ≠ 90 is the same cause: not reported
+    again); which weight is wrong is not certain, so it is not fixed.
     """
     rows = [r for r in check.rows("indicators") if r.weight is not None]
     if check.form.kind != "project" or not rows:
         return
     section = indicator_points(check)
     written = sum((r.weight for r in rows), Decimal(0))
-    if written != section:
-        check.add(weights_add_up, rows[0].weight_cell, "分值合计", fmt(written), fmt(section),
-                  f"绩效指标分值合计 {fmt(written)}，应为 {fmt(section)} 分（{check.profile.title}）；请核对各指标分值")
     groups: dict[str, list] = {}
     for row in rows:
         groups.setdefault(section_name(row.level1), []).append(row)
+    off = []  # (name, members, labelled points, their sum) of the groups whose weights miss their label
     for name, members in groups.items():
         points = points_in(norm(members[0].level1))
         added = sum((r.weight for r in members), Decimal(0))
         if points is not None and added != points:
-            check.add(weights_add_up, members[0].weight_cell, f"分值合计（{name}）", fmt(added), fmt(points),
-                      f"{name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
-                      f"与标注的 {fmt(points)} 分不一致")
+            off.append((name, members, points, added))
+    overall = f"（全部分值合计 {fmt(written)}，应为 {fmt(section)}）" if written != section else ""
+    for name, members, points, added in off:
+        check.add(weights_add_up, members[0].weight_cell, f"分值合计（{name}）", fmt(added), fmt(points),
+                  f"{name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
+                  f"与标注的 {fmt(points)} 分不一致{overall}",
+                  related=[r.weight_cell for r in members])
+    # one cause, one finding: the groups that miss their labels explain the whole sum when they add up to it
+    if written != section and sum((a - p for _, _, p, a in off), Decimal(0)) != written - section:
+        check.add(weights_add_up, rows[0].weight_cell, "分值合计", fmt(written), fmt(section),
+                  f"绩效指标分值合计 {fmt(written)}，应为 {fmt(section)} 分（{check.profile.title}）；请核对各指标分值",
+                  related=[r.weight_cell for r in rows])
 
 
 @rule("XC309", Severity.WARNING, "完成指标未得满分")

@@ -40,6 +40,7 @@ def total(check: Check) -> None:
     National form (the same project, 10 + 90): 9.52 + 89.25 = 98.77 in the 总分 row's 得分 cell.
     Department (区科经局): 19.51 + Σ goal weights 17.6 + Σ indicator scores 59.9 = 97.01.
     A total inside text is fixed inside its text: '自评得分: 99.37分' -> '自评得分: 99.73分'.
+    The score cells corrected before it are its related cells.
     """
     form = check.form
     unknown = unknown_parts(check)
@@ -73,12 +74,16 @@ def total(check: Check) -> None:
     if form.total_cell is None:
         return
     message = f"总分应为 {parts} = {fmt(expected)}"
+    corrected = [f.cell for f in check.findings if f.fixable and f.rule in SCORE_RULES]  # the parts fixed before it
     if form.total_text is None:
-        check.check_number(total, form.total_cell.address, "总分", form.total, expected, message)
+        check.check_number(total, form.total_cell.address, "总分", form.total, expected, message, related=corrected)
     elif form.total is not None and check.round(form.total) != expected:
         _, start, end = find_total(form.total_text)
         check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected), message,
-                  fixable=True, expected_value=replace_span(form.total_text, start, end, fmt(expected)))
+                  fixable=True, expected_value=replace_span(form.total_text, start, end, fmt(expected)), related=corrected)
+
+
+SCORE_RULES = ("XC102", "XC201", "XC301", "XC309")  # the rules that correct a part of the total
 
 
 def reported_budget_score(check: Check) -> Decimal:
