@@ -103,3 +103,44 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(two_forms, tmp_pa
     assert snapshot(tmp_path) == before
     result = xlcheck(command, str(two_forms / "b.xlsx"), empty, cwd=two_forms)  # among real paths too
     assert result.returncode == 2 and snapshot(tmp_path) == before
+
+
+# ---------------------------------------------------------------- a total from a value that cannot be read
+
+
+UNREADABLE_VALUES = {
+    "a date": '<c r="{r}" t="d"><v>2021-12-31T00:00:00</v></c>',
+    "a boolean": '<c r="{r}" t="b"><v>1</v></c>',
+    "text": '<c r="{r}" t="inlineStr"><is><t>见附表</t></is></c>',
+    "#N/A": '<c r="{r}" t="e"><v>#N/A</v></c>',
+    "nothing": '<c r="{r}"/>',
+}
+
+
+@pytest.mark.parametrize("what", list(UNREADABLE_VALUES))
+@pytest.mark.parametrize("key", ["budget.budget", "budget.spent", "budget.score"])
+def test_a_total_that_depends_on_an_unreadable_budget_value_is_never_rewritten(tmp_path, key, what):
+    """The small form's total 99 is right (19 + 20 + 60). With a budget cell that cannot be read, the total
+    may be a warning that names the value, never an error 'corrected' to a total without the budget score."""
+    from hostile import address, set_cells, small_form
+
+    path = tmp_path / "预算不可读.xlsx"
+    cells = small_form(path)
+    ref = address(cells, key)
+    set_cells(path, "xl/worksheets/sheet1.xml", {ref: UNREADABLE_VALUES[what].format(r=ref)})
+    before = path.read_bytes()
+    result = xlcheck("fix", str(path), "--format", "json")
+    no_traceback(result)
+    [report] = json.loads(result.stdout)["files"]
+    totals = [f for f in report["findings"] if f["rule"] == "XC401"]
+    assert all(f["severity"] == "warning" and not f["fixable"] for f in totals), totals
+    if totals:
+        assert "预算" in totals[0]["message"] and "总分" in totals[0]["message"]
+    from xlcheck.package import read_sheets
+
+    [sheet] = [s for s in read_sheets(report["output"]) if s.name == "测试项目"]
+    total_cell = address(cells, "total")
+    from xlcheck.model import parse_a1
+
+    assert "99" in str(sheet.cells[parse_a1(total_cell)].value)  # the right total stays
+    assert path.read_bytes() == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Severity
+from ..model import Severity, parse_a1
 from ..values import find_total, fmt, replace_span
 from .base import Check, rule
 
@@ -50,6 +50,13 @@ def total(check: Check) -> None:
                       f"总分无法核算：{'、'.join(unknown)} 的得分无法读取（错误值或没有保存计算结果的公式），"
                       "请在 Excel/WPS 中修正并重新计算后再检查", severity=Severity.WARNING)
         return
+    missing_budget = unknown_budget_score(check)
+    if missing_budget:  # neither recomputed nor readable: leaving it out would 'correct' a right total
+        if form.total_cell is not None:
+            check.add(total, form.total_cell.address, "总分", fmt(form.total) if form.total is not None else "", "",
+                      f"总分无法核算：预算执行得分既无法核算也无法读取（{missing_budget}），总分未改动，"
+                      "请填写预算数、执行数和得分后再检查", severity=Severity.WARNING)
+        return
     unweighted = [goal.label_cell for goal in check.rows("goals") if form.kind == "department" and goal.weight is None]
     if unweighted:  # a goal without its '(w分)' leaves the department total uncertain: say so, don't guess
         if form.total_cell is not None:
@@ -93,6 +100,26 @@ def reported_budget_score(check: Check) -> Decimal:
         if not getattr(row, "part", False):
             return row.score if row.score is not None else Decimal(0)
     return Decimal(0)
+
+
+def unknown_budget_score(check: Check) -> str:
+    """What stands where the budget score should be, when the total needs it but it can be neither
+    recomputed (预算数 or 执行数 unreadable) nor read (its 得分 cell empty or not a number): e.g.
+    'C6 预算数 “见附表”不是数字'. '' when the budget score is known.
+
+    Worked example: 预算数 C6 holds '见附表', 执行数 95, 得分 19, total '99': the total is not
+    rewritten to 80 (20 + 60 without the budget score); a warning names C6.
+    """
+    if check.form.kind not in ("project", "department") or "budget_score" in check.settled:
+        return ""
+    scored = [row for row in check.rows("budget") if not getattr(row, "part", False)]
+    if scored and scored[0].score is not None:
+        return ""
+    later = [parse_a1(row.score_cell)[0] for block in ("goals", "indicators") for row in check.rows(block) if row.score_cell]
+    for ref, what, why in check.form.unreadable:
+        if ref.row < min(later, default=ref.row + 1):  # above the goals and indicators: the budget block
+            return f"{ref.address} {what}：{why}"
+    return f"{scored[0].score_cell} 为空" if scored else "未读到预算执行情况的预算数和执行数"
 
 
 def unknown_parts(check: Check) -> list[str]:
