@@ -164,3 +164,66 @@ def test_total_relates_the_scores_corrected_before_it(tmp_path):
     [total] = by_rule(report, "XC401")
     assert total.related == [cells["党建工作经费|budget.score"]]
     assert "相关单元格" in total.related_text and cells["党建工作经费|budget.score"] in total.related_text
+
+
+# ---------------------------------------------------------------------------------------------------
+# Met targets at full marks; execution scored twice.
+# ---------------------------------------------------------------------------------------------------
+
+def hubei(name: str) -> dict:
+    return copy.deepcopy(next(p for p in SEED["projects"] if p["name"] == name))
+
+
+def test_met_target_scored_weight_times_actual_is_named_and_fixed_hubei(tmp_path):
+    """No 分值 column: all targets met, 19 + the others' 40 = 59 of 60, and 19 = (60 − 40) × 95% for the
+    one met '95%' row: its weight 20 is certain -> error, fixed to 20, the mistake named; total 99 -> 100."""
+    data = hubei("文明创建和宣传")
+    row = next(r for r in data["indicators"] if r["name"] == "单位职工满意度")
+    row.update(target="≥95%", actual="95%", score="19")
+    data["total"] = "99"
+    path, report, cells = render(tmp_path, {"department": SEED["department"], "projects": [data]}, Layout(projects_only=True))
+    found = {f.rule: f for f in errors(report)}
+    assert sorted(found) == ["XC309", "XC401"], [f.as_dict() for f in report.findings]
+    met = found["XC309"]
+    assert (met.reported, met.expected, met.fixable) == ("19", "20", True)
+    assert "20 × 实际完成值 95%" in met.message
+    assert found["XC401"].expected == "100"
+    assert by_rule(report, "XC307") == []  # the shortfall of the section is this one cause
+    fixed = fix_workbook(path, tmp_path / "fixed.xlsx")
+    assert fixed.remaining_errors == [] and errors(check_workbook(fixed.output)) == []
+
+
+def test_met_target_scored_weight_times_actual_is_an_error_even_when_explained(tmp_path):
+    data = national("党建工作经费")
+    row = data["indicators"][0]
+    assert row["weight"] == "18"
+    row.update(target="≥95%", actual="95%", score="17.1", deviation="酌情扣分")  # 18 × 95% = 17.1
+    data["total"] = "98.95"
+    _, report, cells = render(tmp_path, {"projects": [data]})
+    [met] = by_rule(report, "XC309")
+    assert (met.severity, met.reported, met.expected) == (Severity.ERROR, "17.1", "18")
+    assert f"{met.sheet}!{met.cell}" == cells["党建工作经费|indicator.0.score"]
+    assert "18 × 实际完成值 95%" in met.message
+
+
+def test_several_rows_that_could_be_short_of_full_marks_are_not_guessed(tmp_path):
+    """Two met '100%' rows of equal score: which one lost the point is not certain -> no fix (XC307 warns)."""
+    data = hubei("机关事业单位办公维护经费")
+    for r in data["indicators"]:
+        if r["name"] in ("设施设备正常运作率", "环境卫生合格率"):
+            r.update(target="≥90%", actual="90%", score="9")  # 10 × 90% = 9, twice
+    data["total"] = "98"
+    _, report, _ = render(tmp_path, {"department": SEED["department"], "projects": [data]}, Layout(projects_only=True))
+    assert by_rule(report, "XC309") == []
+    assert [f.severity for f in by_rule(report, "XC307")] == [Severity.WARNING]
+
+
+def test_execution_rate_scored_again_as_an_indicator_warns(tmp_path):
+    data = national("党建工作经费")
+    data["indicators"][0].update(name="预算执行率", target="≥90%", actual="98.5%")
+    _, report, cells = render(tmp_path, {"projects": [data]})
+    [twice] = by_rule(report, "XC310")
+    assert twice.severity == Severity.WARNING
+    assert f"{twice.sheet}!{twice.cell}" == cells["党建工作经费|indicator.0.score"]
+    assert twice.related == [cells["党建工作经费|budget.score"]]
+    assert errors(report) == []

@@ -286,18 +286,20 @@ def test_weights_must_add_up_to_90_and_to_the_labelled_section(tmp_path):
     assert {f"{f.sheet}!{f.cell}" for f in findings} == {cells["中小企业服务热线运营经费|indicator.0.weight"]}
 
 
-def test_met_target_below_full_marks_needs_an_explanation(tmp_path):
+def test_met_target_below_full_marks_without_explanation_is_fixed_to_the_weight(tmp_path):
     data = form("中小企业服务热线运营经费")
+    weight = data["indicators"][0]["weight"]
     data["indicators"][0]["score"] = "8"  # 1350件 against ≥1200件: met
     data["total"] = "91.68"
     report, cells = check_form(tmp_path, data)
-    [warning] = by_rule(report, "XC309")
-    assert warning.severity == Severity.WARNING
-    assert f"{warning.sheet}!{warning.cell}" == cells["中小企业服务热线运营经费|indicator.0.score"]
-    assert errors(report) == []
+    [met] = by_rule(report, "XC309")
+    assert (met.severity, met.fixable, met.reported, met.expected) == (Severity.ERROR, True, "8", weight)
+    assert f"{met.sheet}!{met.cell}" == cells["中小企业服务热线运营经费|indicator.0.score"]
+    [total] = by_rule(report, "XC401")  # 91.68 added up the deducted score: the total follows the fix
+    assert total.expected == "93.68" and total.related == [met.cell.join([met.sheet + "!", ""])]
     data["indicators"][0]["deviation"] = "抽查中发现2件诉求答复不规范，酌情扣2分。"
     report, _ = check_form(tmp_path, data)
-    assert by_rule(report, "XC309") == []
+    assert by_rule(report, "XC309") == [] and errors(report) == []  # a deduction explained: the unit's call
 
 
 def test_qualitative_partly_achieved_is_checked_against_the_tiers(tmp_path):

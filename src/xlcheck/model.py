@@ -220,8 +220,12 @@ class Finding:
 
     @property
     def related_text(self) -> str:
-        """The related cells as the workbook and the text output show them: '（相关单元格：表!E12；表!E13）', or ''."""
-        return f"（相关单元格：{'；'.join(self.related)}）" if self.related else ""
+        """The related cells as people read them (text output, 核查结果, the cell note): '（相关单元格：
+        表!E12；表!E13）', the first six and a count when there are more (JSON lists them all), or ''."""
+        if not self.related:
+            return ""
+        shown = "；".join(self.related[:6]) + (f" 等 {len(self.related)} 处" if len(self.related) > 6 else "")
+        return f"（相关单元格：{shown}）"
 
     def as_dict(self) -> dict:
         shown = {

@@ -8,6 +8,7 @@ from .base import Check, Rule, rule
 from .budget import budget_score, execution_rate, low_rate_unexplained, parts_add_up, spending_parts
 from .department import goals_repeat_projects, project_spending
 from .indicators import (
+    execution_scored_twice,
     indicator_scores,
     indicator_sum,
     met_below_full,
@@ -29,8 +30,9 @@ FORM_RULES: tuple[Rule, ...] = (
     values_not_understood,
     short_unexplained,
     weights_add_up,
+    met_below_full,  # before XC307: a met target fixed to full marks completes the section
     indicator_sum,  # after XC308: an overflow the written weights explain is not a second finding
-    met_below_full,
+    execution_scored_twice,
     total,
     unreadable_cells,
 )

@@ -291,20 +291,102 @@ def weights_add_up(check: Check) -> None:
                   related=[r.weight_cell for r in rows])
 
 
-@rule("XC309", Severity.WARNING, "完成指标未得满分")
-def met_below_full(check: Check) -> None:
-    """A target that was met scores its full weight; less than that needs an explanation in the row's
-    偏差原因分析及改进措施 (or the form's 偏差 text).
+QUANTITATIVE = ("number", "range")  # targets scored by arithmetic: met means the full weight, no tier
 
-    Worked example: 服务对象满意度 target ≥90%, actual 95%, 分值 10, 得分 8 with 偏差原因 '无' -> warning
-    (why was a met target marked down?). The same with '抽样中个别企业反映办理周期偏长，酌情扣 2 分' -> fine.
+
+@rule("XC309", Severity.ERROR, "完成指标未得满分")
+def met_below_full(check: Check) -> None:
+    """A quantitative target that was met scores its full weight (forms.md §4 rule 2), when the weight
+    is certain: written (分值), or the only unknown in a section whose points are known.
+
+    Worked example: 服务对象满意度 target ≥90%, actual 95%, 分值 20, 得分 19 -> error, fixed to 20, named
+    as weight × actual value (20 × 95% = 19). 得分 8 of 10 with 偏差原因 '无' -> error, fixed to 10; with
+    '抽样中个别企业反映办理周期偏长，酌情扣 2 分' -> fine (a deduction explained). A qualitative target
+    met below its weight without an explanation -> warning (its tier is 80–100%). Hubei form (no 分值):
+    all targets met, scores 20 + 20 + 19 = 59 of 60, and 19 = (60 − 40) × 95% for the met '95%' row and
+    no other -> its weight 20 is certain: error, fixed to 20.
     """
-    for scored in scored_rows(check):
-        row = scored.row
-        if (scored.weight_source == "written" and scored.assessment.status == "met" and row.score is not None
-                and row.score < scored.weight and not row_explained(check, row)):
+    if check.form.kind != "project":
+        return
+    rows = scored_rows(check)
+    for scored in rows + signed_shortfall(check, rows):
+        row, weight = scored.row, scored.weight
+        if (scored.weight_source not in ("written", "inferred") or scored.assessment.status != "met"
+                or row.score is None or weight is None or row.score >= weight):
+            continue
+        quantitative = parse_value(row.target).kind in QUANTITATIVE
+        times_actual = actual_share(row)
+        signature = times_actual is not None and check.round(weight * times_actual) == check.round(row.score)
+        why = ("分值" if scored.weight_source == "written"
+               else f"权重（{fmt(indicator_points(check))} − 其余指标得分合计）")
+        if signature:
+            check.check_number(
+                met_below_full, row.score_cell, f"得分（{row.name}）", row.score, weight,
+                f"{row.name}：{said(check, scored.assessment)}，目标已完成应得满分 {fmt(weight)}（{why}）；"
+                f"填报的 {fmt(row.score)} = {fmt(weight)} × 实际完成值 {row.actual}，是把完成值当成了得分比例",
+            )
+        elif row_explained(check, row):
+            continue
+        elif quantitative:
+            check.check_number(
+                met_below_full, row.score_cell, f"得分（{row.name}）", row.score, weight,
+                f"{row.name}：{said(check, scored.assessment)}，目标已完成应得满分 {fmt(weight)}（{why}）；"
+                f"得分 {fmt(row.score)} 低于分值，“{explanation_place(check)}”也没有说明扣分原因",
+            )
+        else:
             check.add(
-                met_below_full, row.score_cell, f"得分（{row.name}）", fmt(row.score), fmt(scored.weight),
-                f"{row.name}：{said(check, scored.assessment)}，应得满分 {fmt(scored.weight)}；"
+                met_below_full, row.score_cell, f"得分（{row.name}）", fmt(row.score), fmt(weight),
+                f"{row.name}：{said(check, scored.assessment)}，应得满分 {fmt(weight)}；"
                 f"得分 {fmt(row.score)} 低于分值，但“{explanation_place(check)}”没有说明扣分原因",
+                severity=Severity.WARNING,
+            )
+            continue
+        check.settled["indicator_scores"] = check.settled.get("indicator_scores", Decimal(0)) + weight - row.score
+
+
+def actual_share(row) -> Decimal | None:
+    """The actual value as a share when it is a percentage ('95%' -> 0.95), else None."""
+    actual = parse_value(row.actual)
+    return actual.number / 100 if actual.kind == "number" and actual.unit == "%" and actual.number else None
+
+
+def signed_shortfall(check: Check, rows: list[Scored]) -> list[Scored]:
+    """On a form without weights whose targets were all met but whose scores fall short of the section's
+    points, the one met row whose score is (section − the others) × its actual percentage: its weight is
+    then certain (the section's rest). Several such rows, or none: nothing is certain (XC307 says so)."""
+    if not rows or any(r.weight_source == "written" or r.assessment.status != "met" or r.row.score is None for r in rows):
+        return []
+    section = indicator_points(check)
+    scores = sum((r.row.score for r in rows), Decimal(0))
+    if scores >= section:
+        return []
+    found = []
+    for r in rows:
+        weight = section - (scores - r.row.score)
+        share = actual_share(r.row)
+        if share is not None and check.round(weight * share) == check.round(r.row.score):
+            found.append(Scored(r.row, r.assessment, weight, "inferred"))
+    return found if len(found) == 1 else []
+
+
+@rule("XC310", Severity.WARNING, "执行率重复计分")
+def execution_scored_twice(check: Check) -> None:
+    """The execution rate is scored in the budget block; an indicator 预算执行率 worth points scores it a
+    second time.
+
+    Worked example: 预算执行情况 得分 9.52 (10 × 95.21%), and under 效益指标 '预算执行率 ≥90%, 实际 95.21%,
+    分值 5' -> warning at the indicator's 得分, the budget 得分 related (the unit may have been told to; a
+    reviewer decides).
+    """
+    budget = [row for row in check.rows("budget") if not row.part and row.score_cell]
+    if check.form.kind != "project" or not budget:
+        return
+    for row in check.rows("indicators"):
+        points = row.weight if row.weight is not None else row.score
+        if "执行率" in norm(row.name) and points:
+            check.add(
+                execution_scored_twice, row.score_cell or row.weight_cell, f"得分（{row.name}）", fmt(points), "",
+                f"{row.name}：执行率已在预算执行情况中计分（得分 {budget[0].score_cell}），"
+                f"绩效指标“{row.name}”又计 {fmt(points)} 分，同一事项重复计分，请核对评分办法",
+                related=[budget[0].score_cell],
             )
