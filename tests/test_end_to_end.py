@@ -92,8 +92,9 @@ def test_fix_corrects_the_mistakes_and_a_second_run_finds_none(tmp_path):
         assert cell.fill.fgColor.rgb not in (None, "00000000")
     assert "核查结果" in book.sheetnames
     sheet = book["核查结果"]
-    header = [c.value for c in sheet[1]]
-    assert header == ["序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正"]
+    assert sheet["A1"].value == "xlcheck 核查结果" and sheet["A2"].value == "文件"
+    header = [c.value for c in sheet[7]]
+    assert header == ["序号", "级别", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "已更正", "说明", "规则", "相关单元格"]
 
 
 def plant(data: dict) -> dict:

@@ -228,7 +228,7 @@ def test_a_run_on_a_corrected_copy_keeps_one_report_sheet_and_the_earlier_note(t
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [FORM_SHEET, "核查结果"]
     rows = list(book["核查结果"].iter_rows(values_only=True))
-    assert rows[1][1:3] == (FORM_SHEET, "F6") and len([r for r in rows if r[0] == 1]) == 1
+    assert rows[7][2:4] == (FORM_SHEET, "F6") and len([r for r in rows if r[0] == 1]) == 1  # row 8: the first finding
     sheet = book[FORM_SHEET]
     assert sheet["E6"].comment is not None and "95.50%" in sheet["E6"].comment.text  # the first run's note is kept
     assert sheet["F6"].value == 19 and "xlcheck" in sheet["F6"].comment.text
@@ -408,7 +408,7 @@ def test_a_kill_midway_keeps_the_old_output_and_the_next_run_clears_the_leftover
     result = subprocess.run([sys.executable, "-m", "xlcheck", "fix", str(form), "-o", str(out)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([form.name, out.name])
-    assert openpyxl.load_workbook(out)["核查结果"]["A1"].value == "序号"
+    assert openpyxl.load_workbook(out)["核查结果"]["A1"].value == "xlcheck 核查结果"
 
 
 def test_a_batch_reports_the_bad_files_and_fixes_the_good_ones(tmp_path):

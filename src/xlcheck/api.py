@@ -29,6 +29,7 @@ class FileReport:
     error: WorkbookError | None = None
     fixed: int = 0
     converted_from: str | None = None  # 'xls' when the corrected copy is an .xlsx made from an .xls
+    config: Config | None = None  # the rules chosen (shown in the 核查结果 sheet's header)
 
     @property
     def findings(self) -> list[Finding]:
@@ -65,7 +66,7 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
     (19, 0)
     """
     path = Path(path)
-    report = FileReport(path)
+    report = FileReport(path, config=config)
     try:
         chosen = resolve_profile(profile if profile is not None or config is None else config.profile)
         forms = read_forms(path)
@@ -128,8 +129,12 @@ def guarded(action, path: Path, *args) -> FileReport:
         ))
 
 
-def fixes_for(report: FileReport) -> list[CellFix]:
-    """One CellFix per cell with a fixable finding (the first finding on a cell wins)."""
+def fixes_for(report: FileReport, report_name: str = REPORT_SHEET) -> list[CellFix]:
+    """One CellFix per cell with a fixable finding (the first finding on a cell wins); its note says
+    which row of the report sheet `report_name` explains it."""
+    from .report_sheet import finding_row
+
+    numbers = {id(finding): number for number, finding in enumerate(report.findings, start=1)}
     fixes, seen = [], set()
     for check in report.checks:
         for finding in check.findings:
@@ -138,8 +143,9 @@ def fixes_for(report: FileReport) -> list[CellFix]:
             seen.add((finding.sheet, finding.cell))
             source = check.form.cells.get(CellRef(finding.sheet, *parse_a1(finding.cell)))
             formula = f"（原为公式 ={source.formula}，已替换为数值）" if source is not None and source.formula else ""
+            where = f"（见工作表“{report_name}”第 {finding_row(numbers[id(finding)])} 行）"
             note = (f"xlcheck 已更正：原填报 {finding.reported}，应为 {finding.expected}。"
-                    f"{finding.message}{finding.related_text}{formula}")
+                    f"{finding.message}{finding.related_text}{formula}{where}")
             fixes.append(CellFix(finding.sheet, finding.cell, finding.expected_value, note))
     return fixes
 
@@ -164,13 +170,16 @@ def report_sheet_name(path: Path) -> str:
         number += 1
 
 
-def write_copy(source: Path, output: Path, report: FileReport, fixes: list[CellFix]) -> None:
-    """The writer's corrected copy of `source` (the input, or the .xlsx rebuilt from an .xls) at `output`."""
+def write_copy(source: Path, output: Path, report: FileReport) -> list[CellFix]:
+    """The writer's corrected copy of `source` (the input, or the .xlsx rebuilt from an .xls) at
+    `output`; returns the fixes it made."""
+    from .report_sheet import report_sheet
     from .writer import write_corrected
 
-    from .report_sheet import report_tables
-
-    write_corrected(source, output, fixes, report_tables(report, fixed=True), report_sheet_name(source))
+    name = report_sheet_name(source)
+    fixes = fixes_for(report, name)
+    write_corrected(source, output, fixes, report_sheet(report, fixed=True), name)
+    return fixes
 
 
 def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str | Path | Profile | None = None,
@@ -189,7 +198,6 @@ def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str |
     output = Path(out) if out is not None else default_output(report.path)
     if output.suffix.lower() != suffix:
         output = output.with_suffix(suffix)
-    fixes = fixes_for(report)
     try:
         if output.resolve() == report.path.resolve():
             raise WorkbookError.for_file("same_path", output)
@@ -197,10 +205,10 @@ def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str |
             with tempfile.TemporaryDirectory(prefix="xlcheck-") as folder:
                 rebuilt = Path(folder) / f"{report.path.stem}.xlsx"
                 xls_to_xlsx(report.path, rebuilt)
-                write_copy(rebuilt, output, report, fixes)
+                fixes = write_copy(rebuilt, output, report)
             report.converted_from = "xls"
         else:
-            write_copy(report.path, output, report, fixes)
+            fixes = write_copy(report.path, output, report)
     except WorkbookError as error:
         report.error = error
         return report

@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 
 from .model import CellFix, a1, column_number, parse_a1
 from .package import Package, WorkbookError, detect_format, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
-from .report_sheet import Table, worksheet_xml
+from .report_sheet import Table, defined_names, worksheet_xml
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -409,8 +409,9 @@ class _Edit:
 
     # -- workbook
 
-    def _report(self, tables: list[Table], name: str) -> None:
-        xml = worksheet_xml(tables, self.styles)
+    def _report(self, content, name: str) -> None:
+        """Write the report sheet (report_sheet.py says what it holds) and register it, with its defined names."""
+        xml = worksheet_xml(content, self.styles)
         existing = next((e for e in self.entries if e["name"].lower() == name.lower()), None)
         if existing is not None:
             if existing["kind"] != "worksheet":
@@ -418,6 +419,7 @@ class _Edit:
             if not self.exists(existing["part"]):
                 raise WorkbookError.for_file("corrupt", self.pkg.path, f"missing part for sheet {name}")
             self.texts[existing["part"]] = xml
+            self._defined_names(defined_names(content, existing["name"]), self.entries.index(existing))
             return
         part = self.new_name("xl/worksheets/sheet{}.xml")
         self.texts[part] = xml
@@ -428,6 +430,34 @@ class _Edit:
         ids = [int(e["sheet_id"]) for e in self.entries if e["sheet_id"].isdigit()]
         element = f'<{p}sheet name="{xml_attr(name)}" sheetId="{max(ids, default=0) + 1}" {rp}:id="{rid}"/>'
         self.texts[self.wb_part] = _insert_before_close(wb, f"{p}sheets", element)
+        self._defined_names(defined_names(content, name), len(self.entries))
+
+    def _defined_names(self, names: list[tuple[str, str, bool]], sheet_index: int) -> None:
+        """Set sheet-level defined names (print titles, the autofilter's range) of the report sheet,
+        replacing those an earlier report left for the same sheet."""
+        if not names:
+            return
+        xml = self.text(self.wb_part)
+        p = root_prefix(xml, "workbook")
+        wanted = {name for name, _, _ in names}
+
+        def stale(m: re.Match) -> str:
+            tag = m.group(0)
+            same = get_attr(tag, "name") in wanted and get_attr(tag, "localSheetId") == str(sheet_index)
+            return "" if same else tag
+
+        xml = re.sub(rf"<{p}definedName\b[^>]*?(?:/>|>.*?</{p}definedName>)", stale, xml, flags=re.S)
+        elements = "".join(f'<{p}definedName name="{name}" localSheetId="{sheet_index}"' + (' hidden="1"' if hidden else "")
+                           + f">{xml_text(value)}</{p}definedName>" for name, value, hidden in names)
+        if re.search(rf"<{p}definedNames\b[^>]*?(?<!/)>", xml):
+            xml = _insert_before_close(xml, f"{p}definedNames", elements)
+        else:
+            xml = re.sub(rf"<{p}definedNames\b[^>]*/>", "", xml)
+            after = xml.index(f"</{p}sheets>") + len(f"</{p}sheets>")
+            where = top_level_position(xml, after, {"calcPr"} | AFTER_CALC_PR, p)
+            where = where if where is not None else xml.rindex(f"</{p}workbook>")
+            xml = xml[:where] + f"<{p}definedNames>{elements}</{p}definedNames>" + xml[where:]
+        self.texts[self.wb_part] = xml
 
     def _full_calc_on_load(self) -> None:
         xml = self.text(self.wb_part)
@@ -657,6 +687,13 @@ class _Styles:
         opening = re.search(rf"<{p}{section}\b[^>]*>", self.xml)
         self.xml = self.xml[: opening.start()] + set_attr(opening.group(0), "count", str(index + 1)) + self.xml[opening.end():]
         return index
+
+    def items(self, section: str, item: str) -> list[str]:
+        """The items of a section as text (report_sheet.py builds its formats with these two)."""
+        return self._items(section, item)
+
+    def add(self, section: str, item_text: str, item: str) -> int:
+        return self._append(section, item_text, item)
 
     def highlighted(self, style: int) -> int:
         """The index of a copy of cell format `style` with a yellow solid fill (one copy per style)."""

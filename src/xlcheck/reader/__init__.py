@@ -18,9 +18,12 @@ REPORT_HEADER = ("序号", "工作表", "单元格", "项目", "检查项", "填
 
 
 def is_own_report(sheet: Sheet) -> bool:
-    """xlcheck's 核查结果 sheet from an earlier run (its header row), not a unit's own sheet of that name."""
+    """xlcheck's 核查结果 sheet from an earlier run (its title, or the header row of earlier versions),
+    not a unit's own sheet of that name."""
+    from ..report_sheet import TITLE
+
     header = tuple(sheet.cells[(1, c)].text if (1, c) in sheet.cells else "" for c in range(1, 4))
-    return sheet.name.startswith(REPORT_SHEET) and header == REPORT_HEADER[:3]
+    return sheet.name.startswith(REPORT_SHEET) and (header == REPORT_HEADER[:3] or header[0] == TITLE)
 
 
 def read_forms(path: str | Path) -> list[Form]:
