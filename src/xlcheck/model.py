@@ -133,10 +133,29 @@ BUDGET_COLUMNS = ["item", "initial", "budget", "spent", "weight", "rate", "score
     f"{name}_cell" for name in ("initial", "budget", "spent", "weight", "rate", "score")]
 GOAL_COLUMNS = ["number", "text", "actual", "weight", "score", "label_cell", "score_cell"]
 INDICATOR_COLUMNS = [
-    "goal", "level1", "level2", "name", "target", "actual", "weight", "score", "score_text",
+    "goal", "section", "level1", "level2", "name", "target", "actual", "weight", "score", "score_text",
     "row", "name_cell", "target_cell", "actual_cell", "weight_cell", "score_cell", "deviation",
 ]
 BLOCK_COLUMNS = {"budget": BUDGET_COLUMNS, "goals": GOAL_COLUMNS, "indicators": INDICATOR_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a form with its own points: the budget, a scored goal, the indicator table, a goal group
+    (年度绩效目标1（40分）) or a 一级指标 that writes its points (产出指标（50分）).
+
+    key: 'budget', 'goal', 'indicators', 'goal2' (a group), 'indicators/产出指标' (a 一级 inside its parent).
+    points: as the form writes them (a label's '（40分）'); None where it does not (the profile's default
+            then applies to the budget, the goal and the one indicator table).
+    Indicator records name their innermost section in 'section'; a section holds its children's rows.
+    """
+
+    key: str
+    name: str
+    kind: str  # 'budget' | 'goal' | 'indicators'
+    points: Decimal | None = None
+    parent: str | None = None
+    cell: str | None = None
 
 
 @dataclass
@@ -150,8 +169,9 @@ class Form:
             (年初预算数), budget (全年预算数 / 预算数), spent, weight (分值), rate, score, part (a 其中 line under
             the total) and *_cell addresses.
     records['goals'] / form.goals: one row per goal; columns number, text, weight, actual, score and *_cell.
-    records['indicators'] / form.indicators: one row per indicator; columns goal, level1, level2, name,
-            target, actual, weight, score and the *_cell address of each value.
+    records['indicators'] / form.indicators: one row per indicator; columns goal, section (the key of its
+            innermost Section), level1, level2, name, target, actual, weight, score and each value's *_cell.
+    sections: the parts with their own points (Section), as the form writes them.
     fields: other labelled values (基本支出总额, 项目支出总额, 上级转移资金 ...) as {label: (Decimal, CellRef)}.
     """
 
@@ -170,7 +190,8 @@ class Form:
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, why) for values that could not be read
     weights: dict[str, Decimal] = field(default_factory=dict)  # section weights written in the labels: budget 20, goal 20, indicators 60
     layout: str = "hubei"
-    explanation: str = "form"  # where deviations are explained: 'form' (偏差大或目标未完成原因分析) or 'row' (偏差原因分析 column)
+    explanation: str = "form"
+    sections: list[Section] = field(default_factory=list)  # where deviations are explained: 'form' (偏差大或目标未完成原因分析) or 'row' (偏差原因分析 column)
     _frames: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def frame(self, block: str):

@@ -168,10 +168,12 @@ def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, 
 
 
 def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, tuple[str, ...]],
-                    goal: int | None = None, header: tuple[str, ...] = ("一级指", "二级指")) -> list[dict]:
+                    goal: int | None = None, header: tuple[str, ...] = ("一级指", "二级指"),
+                    start: int | None = None) -> list[dict]:
     """The indicator rows under a header row (一级指标, 二级指标, 指标名称, 目标值, 实际完成值, 得分 …, by the
     spec's synonyms), up to `end`. 一级/二级 are carried down over merged cells; groups that say 无 are
-    skipped. A split target (指标性质 ≧ | 指标值 95 | 度量单位 %) reads as one target '≥95%'."""
+    skipped. A split target (指标性质 ≧ | 指标值 95 | 度量单位 %) reads as one target '≥95%'. `start`: the
+    first row to read when it is not the row under the header (a goal group under a header above it)."""
     grid = fc.grid
     columns, header_end = indicator_columns(grid, header_row, wanted)
     if not {"name", "score"} <= columns.keys():
@@ -179,7 +181,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
     first_data_col = min(span[0] for span in columns.values())
     level1 = level2 = ""
     rows = []
-    for row in range(header_end + 1, end + 1):
+    for row in range(max(header_end + 1, start or 0), end + 1):
         if not grid.cols(row):
             continue
         if is_indicator_header(grid, row, header):
@@ -206,6 +208,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
         weight_pos = cells.get("weight")
         rows.append({
             "goal": goal,
+            "section": None,
             "level1": level1,
             "level2": level2,
             "name": name,

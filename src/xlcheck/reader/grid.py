@@ -60,6 +60,11 @@ class Grid:
         merged = self._merged_at.get((row, col))
         return (merged[1], merged[3]) if merged else (col, col)
 
+    def last_row(self, row: int, col: int) -> int:
+        """The last row a cell covers: the bottom of its merged range, or its own row."""
+        merged = self._merged_at.get((row, col))
+        return merged[2] if merged else row
+
     def find(self, test: Callable[[str], bool], rows: Iterable[int]) -> list[tuple[int, int]]:
         """Every (row, col) among `rows` whose normalised text passes `test`, in reading order."""
         hits = []

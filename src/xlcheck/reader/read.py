@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..language import points_in
+from ..language import points_in, strip_points
 from ..layouts import SPECS, LayoutSpec
-from ..model import Form
+from ..model import Form, Section
 from .blocks import (
     FormCells,
     budget_record,
@@ -133,6 +133,8 @@ def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: 
             item = _PART.sub("", fc.text((row, items[-1])))
             records.append(budget_record(fc, row, columns, item, part=bool(records)))
             continue
+        if is_indicator_header(grid, row, spec.indicators.header) or (items and grid.label(row, items[0]).startswith(NEXT_BLOCK)):
+            break
         budget_pos = grid.value_under(row, columns["budget"])
         if budget_pos is None or fc.number(budget_pos, "预算数") is None:
             if records:
@@ -170,29 +172,94 @@ def read_goal(fc: FormCells, spec: LayoutSpec, rows: range) -> tuple[list[dict],
 
 
 def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> tuple[list[dict], list[dict]]:
-    """Goals that each hold an indicator table ('年度目标N（w分）：text' and the table under it)."""
+    """Goals that each hold indicators: '年度目标N（w分）：text' (department) or '年度绩效目标1（40分）' and the
+    indicator rows under it, up to the next goal; a goal without a header row of its own reads its rows
+    by the header above it. [] when the form has no such goal."""
     grid = fc.grid
     hits = [(r, c, spec.groups.match(grid.label(r, c))) for r, c in grid.find(spec.groups.match, range(first, table_end + 1))]
     goals, indicators = [], []
+    header = None
     for i, (row, col, match) in enumerate(hits):
-        number = int(match.group("number"))
         found = match.groupdict()
+        number = int(found["number"]) if found.get("number") else i + 1
         weight = found.get("weight") or found.get("end_weight")
         goal_end = hits[i + 1][0] - 1 if i + 1 < len(hits) else table_end
         fc.use(row, col)
+        own_points = spec.groups.points == "goal" and weight is not None
         goals.append({
             "number": number,
-            "text": found.get("text") or "",
+            "text": (found.get("text") or "").lstrip(":"),
             "actual": "",
-            "weight": Decimal(weight) if weight else None,
-            "score": Decimal(weight) if weight else None,
+            "weight": Decimal(weight) if own_points else None,
+            "score": Decimal(weight) if own_points else None,
             "label_cell": grid.ref(row, col).address,
             "score_cell": None,
+            "points": Decimal(weight) if weight else None,
         })
-        header = next((r for r in range(row, goal_end + 1) if is_indicator_header(grid, r, spec.indicators.header)), None)
+        header = next((r for r in range(row, goal_end + 1) if is_indicator_header(grid, r, spec.indicators.header)), header)
         if header is not None:
-            indicators.extend(read_indicators(fc, header, goal_end, spec.indicators.columns, goal=number))
+            indicators.extend(read_indicators(fc, header, goal_end, spec.indicators.columns, goal=number,
+                                              header=spec.indicators.header, start=row))
     return goals, indicators
+
+
+def table_sections(grid: Grid, header_row: int, level1_col: int, last: int) -> list[tuple[int, int, str, Decimal, int]]:
+    """Section labels left of the 一级指标 column that write points, from the header row down
+    ('年度绩效目标（80分）' merged over the table's first column): (first row, last row, name, points, col).
+    A label covers its merged rows, else the rows down to the next label."""
+    found = []
+    for row in range(header_row, last + 1):
+        for col in grid.cols(row):
+            if col >= level1_col:
+                break
+            points = points_in(grid.label(row, col))
+            if points is not None:
+                found.append((row, col, strip_points(grid.label(row, col)).rstrip(":"), points))
+    sections = []
+    for i, (row, col, name, points) in enumerate(found):
+        following = found[i + 1][0] - 1 if i + 1 < len(found) else last
+        bottom = grid.last_row(row, col)
+        sections.append((row, min(bottom, following) if bottom > row else following, name, points, col))
+    return sections
+
+
+def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weights: dict, spec: LayoutSpec,
+                   table: list[tuple]) -> list[Section]:
+    """The form's sections: budget, the scored goal, the indicator sections (goal groups worth their own
+    points, labels left of the table, else the one indicator table) and the 一级 labels writing points.
+    Each indicator record gets the key of its innermost section."""
+    sections = [Section("budget", "预算执行", "budget", weights.get("budget"))]
+    if any(goal.get("score_cell") for goal in goals) and spec.groups is None:
+        sections.append(Section("goal", "绩效总目标", "goal", weights.get("goal"), cell=goals[0]["label_cell"]))
+    roots: dict[int | None, str] = {}
+    if spec.groups is not None and spec.groups.points == "section" and goals:
+        for goal in goals:
+            key = f"goal{goal['number']}"
+            sections.append(Section(key, goal["text"] or f"年度绩效目标{goal['number']}", "indicators", goal["points"],
+                                    cell=goal["label_cell"]))
+            roots[goal["number"]] = key
+        for record in indicators:
+            record["section"] = roots.get(record["goal"], "indicators")
+    elif table:
+        for number, (first, last, name, points, col) in enumerate(table, start=1):
+            key = f"table{number}"
+            sections.append(Section(key, name, "indicators", points, cell=grid.ref(first, col).address))
+            for record in indicators:
+                if first <= record["row"] <= last:
+                    record["section"] = key
+    if not all(record["section"] for record in indicators) or not indicators:
+        sections.append(Section("indicators", "绩效指标", "indicators", weights.get("indicators")))
+        for record in indicators:
+            record["section"] = record["section"] or "indicators"
+    for record in indicators:
+        points = points_in(record["level1"]) if record["level1"] else None
+        if points is None:
+            continue
+        key = f"{record['section']}/{strip_points(record['level1'])}"
+        if not any(section.key == key for section in sections):
+            sections.append(Section(key, strip_points(record["level1"]), "indicators", points, parent=record["section"]))
+        record["section"] = key
+    return sections
 
 
 def read_fields(fc: FormCells, spec: LayoutSpec, start: int, anchor: tuple[int, int], rows: range) -> dict:
@@ -251,23 +318,28 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
     table_end = min(r for r in (deviation_row, improvement_row, end + 1) if r is not None) - 1
 
     total = read_total(fc, range(start, anchor[0])) if "header" in spec.total else {}
-    indicators = []
-    if spec.groups is not None:
-        group_goals, indicators = read_groups(fc, spec, anchor[0], table_end)
-        goals += group_goals
-    else:
-        header_row = next((r for r in range(anchor[0], table_end + 1)
-                           if is_indicator_header(grid, r, spec.indicators.header)), None)
-        if header_row is not None:
-            columns = header_columns(grid, header_row, spec.indicators.columns)
-            last = table_end
-            if "row" in spec.total:
-                total_row, row_total = read_total_row(fc, header_row, end, columns)
-                last = (total_row or table_end + 1) - 1
-                total = total or row_total
+    indicators, table = [], []
+    group_goals = read_groups(fc, spec, anchor[0], table_end) if spec.groups is not None else ([], [])
+    if group_goals[0]:
+        goals += group_goals[0]
+        indicators = group_goals[1]
+    header_row = next((r for r in range(anchor[0], table_end + 1)
+                       if is_indicator_header(grid, r, spec.indicators.header)), None)
+    if header_row is not None:
+        columns = header_columns(grid, header_row, spec.indicators.columns)
+        last = table_end
+        total_row, row_total = read_total_row(fc, header_row, end, columns)
+        last = min(last, (total_row or table_end + 1) - 1)
+        total = total or row_total
+        if not group_goals[0]:
+            level1_col = columns.get("level1", (grid.cols(header_row)[0], 0))[0]
+            table = table_sections(grid, header_row, level1_col, last)
             labels = grid.find(lambda l: "绩效指标" in l and "分)" in l, range(header_row, header_row + 1))
             weights["indicators"] = points_in(grid.label(*labels[0])) if labels else None
-            indicators = read_indicators(fc, header_row, last, spec.indicators.columns)
+            indicators = read_indicators(fc, header_row, last, spec.indicators.columns, header=spec.indicators.header)
+    sections = build_sections(grid, goals, indicators, weights, spec, table)
+    for goal in goals:
+        goal.pop("points", None)
 
     return fc.form(
         title,
@@ -282,5 +354,6 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
         fields=read_fields(fc, spec, start, anchor, rows),
         weights={k: v for k, v in weights.items() if v is not None},
         explanation=spec.explanation,
+        sections=sections,
         **total,
     )

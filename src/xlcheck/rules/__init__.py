@@ -17,6 +17,7 @@ from .indicators import (
     weight_unknown,
     weights_add_up,
 )
+from .sections import points_add_up
 from .totals import goal_score, total, unreadable_cells
 
 FORM_RULES: tuple[Rule, ...] = (
@@ -33,6 +34,7 @@ FORM_RULES: tuple[Rule, ...] = (
     met_below_full,  # before XC307: a met target fixed to full marks completes the section
     indicator_sum,  # after XC308: an overflow the written weights explain is not a second finding
     execution_scored_twice,
+    points_add_up,
     total,
     unreadable_cells,
 )

@@ -11,19 +11,17 @@ from the form's rule profile (profiles.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..language import says_nothing
 from ..model import Severity
-from ..reader.blocks import points_in
 from ..reader.grid import norm
 from ..values import Assessment, assess, fmt, parse_value
 from .base import Check, rule
+from .sections import indicator_points, indicator_sections, is_whole_table, member_of
 
 PARTLY = ("部分", "基本")  # an actual value that says the target was partly achieved
-_POINTS_LABEL = re.compile(r"\(\d+(?:\.\d+)?分\)$")
 
 
 @dataclass
@@ -34,6 +32,7 @@ class Scored:
     assessment: Assessment
     weight: Decimal | None
     weight_source: str  # 'written' | 'full marks' | 'inferred' | ''
+    pool: Decimal | None = None  # the section's points an inferred weight is the rest of
 
 
 def assessed_rows(check: Check) -> list[tuple[object, Assessment]]:
@@ -75,7 +74,15 @@ def infer_weights(rows: list[Scored], section: Decimal) -> None:
         return
     rest = section - sum((r.weight for r in rows if r.weight is not None), Decimal(0))
     if rest > 0:
-        unknown[0].weight, unknown[0].weight_source = rest, "inferred"
+        unknown[0].weight, unknown[0].weight_source, unknown[0].pool = rest, "inferred", section
+
+
+def infer_by_section(check: Check, rows: list[Scored]) -> None:
+    """infer_weights in every section whose points are known, inner sections first: a 年度绩效目标1（40分）
+    group infers from 40, the lone 项目年度绩效指标（60分） table from 60."""
+    for section, points, keys in indicator_sections(check):
+        if points is not None:
+            infer_weights([r for r in rows if member_of(r.row, keys)], points)
 
 
 DEFAULT_TIERS = "达成 100–80%，部分达成 80–50%，未达成 50–0%"  # as values.assess writes them
@@ -84,11 +91,6 @@ DEFAULT_TIERS = "达成 100–80%，部分达成 80–50%，未达成 50–0%"  
 def said(check: Check, assessment: Assessment) -> str:
     """The assessment's explanation, with the profile's qualitative tiers where it names the tiers."""
     return assessment.explanation.replace(DEFAULT_TIERS, check.profile.tier_text)
-
-
-def indicator_points(check: Check) -> Decimal:
-    """The points all indicators share: the label's '(60分)', else the profile's points.indicators (60, 90)."""
-    return check.form.weights.get("indicators", check.profile.indicator_points)
 
 
 @rule("XC301", Severity.ERROR, "指标得分")
@@ -106,16 +108,17 @@ def indicator_scores(check: Check) -> None:
     """
     form = check.form
     rows = scored_rows(check)
-    section = indicator_points(check)
     if form.kind == "project":
-        infer_weights(rows, section)
+        infer_by_section(check, rows)
     high, low = check.profile.tiers
     total = Decimal(0)
+    settled_rows = check.memo.setdefault("settled rows", {})
     for scored in rows:
         row, weight, assessment = scored.row, scored.weight, scored.assessment
         settled = row.score or Decimal(0)
         if form.kind == "project" and weight is not None and row.score is not None:
-            why_weight = {"inferred": f"权重 {fmt(weight)}（{fmt(section)} − 其余指标权重合计 {fmt(section - weight)}）",
+            pool = scored.pool or Decimal(0)
+            why_weight = {"inferred": f"权重 {fmt(weight)}（{fmt(pool)} − 其余指标权重合计 {fmt(pool - weight)}）",
                           "written": f"分值 {fmt(weight)}"}.get(scored.weight_source, f"权重 {fmt(weight)}")
             if assessment.status == "short" and assessment.ratio is not None:
                 share = check.profile.negative_share(assessment.ratio) if assessment.negative else assessment.ratio
@@ -154,6 +157,7 @@ def indicator_scores(check: Check) -> None:
                 f"{row.name}：{said(check, assessment)}；本表没有分值列，且有多个未完成指标，权重无法确定，得分未核对",
             )
         total += settled
+        settled_rows[row.Index] = settled
     check.settled["indicator_scores"] = total
 
 
@@ -224,22 +228,29 @@ def indicator_sum(check: Check) -> None:
     form = check.form
     if form.kind != "project" or "indicator_scores" not in check.settled:
         return
-    section = indicator_points(check)
-    total = check.settled["indicator_scores"]
     rows = scored_rows(check)
-    if not rows:
-        return
-    anchor = rows[0].row.score_cell
-    if total > section and any(f.rule == weights_add_up.code for f in check.findings):
-        return  # the written weights add up to too much (XC308): that is the one cause, reported there
-    if total > section:
-        check.add(indicator_sum, anchor, "指标得分合计", fmt(total), f"≤ {fmt(section)}",
-                  f"绩效指标得分合计 {fmt(total)} 超过 {fmt(section)} 分", related=[r.row.score_cell for r in rows])
-    elif (all(r.assessment.status == "met" for r in rows) and total < section
-          and not any(r.weight_source == "written" for r in rows) and not unreadable_scores(check)):
-        check.add(indicator_sum, anchor, "指标得分合计", fmt(total), fmt(section),
-                  f"指标均已完成，但得分合计 {fmt(total)} 不足 {fmt(section)} 分：有指标未得满分，或权重合计不是 {fmt(section)}",
-                  severity=Severity.WARNING)
+    settled = check.memo.get("settled rows", {})
+    explained = any(f.rule == weights_add_up.code for f in check.findings)
+    for section, points, keys in indicator_sections(check):
+        members = [r for r in rows if member_of(r.row, keys)]
+        if points is None or not members:
+            continue
+        total = sum((settled.get(r.row.Index, r.row.score or Decimal(0)) for r in members), Decimal(0))
+        name = "绩效指标" if section.key == "indicators" else section.name
+        anchor = members[0].row.score_cell
+        if total > points:
+            check.memo.setdefault("sections over points", name)
+            if explained:
+                continue  # the written weights add up to too much (XC308): that is the one cause, reported there
+            check.add(indicator_sum, anchor, f"指标得分合计{'' if name == '绩效指标' else f'（{name}）'}", fmt(total), f"≤ {fmt(points)}",
+                      f"{name}得分合计 {fmt(total)} 超过 {fmt(points)} 分", related=[r.row.score_cell for r in members])
+        elif (all(r.assessment.status == "met" for r in members) and total < points
+              and not any(r.weight_source == "written" for r in members) and not unreadable_scores(check)):
+            cut = form.total_cell is None  # a form without its total may be shown only in part
+            check.add(indicator_sum, anchor, "指标得分合计", fmt(total), fmt(points),
+                      f"{'指标均已完成' if name == '绩效指标' else f'{name}的指标均已完成'}，但得分合计 {fmt(total)} 不足 {fmt(points)} 分："
+                      f"有指标未得满分，或权重合计不是 {fmt(points)}{'（表格没有总分，可能只展示了部分指标）' if cut else ''}",
+                      severity=Severity.INFO if cut else Severity.WARNING)
 
 
 def unreadable_scores(check: Check) -> bool:
@@ -247,11 +258,6 @@ def unreadable_scores(check: Check) -> bool:
     it): the sum of the others says nothing then."""
     unreadable = {ref.address for ref, _, _ in check.form.unreadable}
     return any(row.score is None and row.score_cell in unreadable for row in check.rows("indicators"))
-
-
-def section_name(level1: str) -> str:
-    """'产出指标（50分）' -> '产出指标'."""
-    return _POINTS_LABEL.sub("", norm(level1))
 
 
 @rule("XC308", Severity.ERROR, "分值合计")
@@ -267,28 +273,37 @@ def weights_add_up(check: Check) -> None:
     rows = [r for r in check.rows("indicators") if r.weight is not None]
     if check.form.kind != "project" or not rows:
         return
-    section = indicator_points(check)
-    written = sum((r.weight for r in rows), Decimal(0))
-    groups: dict[str, list] = {}
-    for row in rows:
-        groups.setdefault(section_name(row.level1), []).append(row)
-    off = []  # (name, members, labelled points, their sum) of the groups whose weights miss their label
-    for name, members in groups.items():
-        points = points_in(norm(members[0].level1))
+    last_row = max(r.row for r in rows)
+    off = []  # (section, points, members, their sum, partial) of the sections whose weights miss their points
+    for section, points, keys in indicator_sections(check):
+        members = [r for r in rows if member_of(r, keys)]
+        if points is None or not members:
+            continue
         added = sum((r.weight for r in members), Decimal(0))
-        if points is not None and added != points:
-            off.append((name, members, points, added))
-    overall = f"（全部分值合计 {fmt(written)}，应为 {fmt(section)}）" if written != section else ""
-    for name, members, points, added in off:
-        check.add(weights_add_up, members[0].weight_cell, f"分值合计（{name}）", fmt(added), fmt(points),
-                  f"{name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
-                  f"与标注的 {fmt(points)} 分不一致{overall}",
-                  related=[r.weight_cell for r in members])
-    # one cause, one finding: the groups that miss their labels explain the whole sum when they add up to it
-    if written != section and sum((a - p for _, _, p, a in off), Decimal(0)) != written - section:
-        check.add(weights_add_up, rows[0].weight_cell, "分值合计", fmt(written), fmt(section),
-                  f"绩效指标分值合计 {fmt(written)}，应为 {fmt(section)} 分（{check.profile.title}）；请核对各指标分值",
-                  related=[r.weight_cell for r in rows])
+        if added != points:
+            # a form cut short (no total) may show only part of its last section: say so, never an error
+            partial = check.form.total_cell is None and added < points and any(r.row == last_row for r in members)
+            off.append((section, points, members, added, partial))
+    for section, points, members, added, partial in off:
+        severity = Severity.INFO if partial else None
+        shown = "；表格没有总分，可能只展示了部分指标" if partial else ""
+        inner = [o for o in off if o[0].parent is not None and set(map(id, o[2])) <= set(map(id, members)) and o[0] is not section]
+        if section.parent is None:
+            # one cause, one finding: the inner sections that miss their labels explain the whole sum when they add up to it
+            if inner and sum((a - p for _, p, _, a, _ in inner), Decimal(0)) == added - points:
+                continue
+            name = "绩效指标" if is_whole_table(check, section) else section.name
+            check.add(weights_add_up, members[0].weight_cell, "分值合计" if name == "绩效指标" else f"分值合计（{name}）",
+                      fmt(added), fmt(points),
+                      f"{name}分值合计 {fmt(added)}，应为 {fmt(points)} 分（{check.profile.title}）；请核对各指标分值{shown}",
+                      severity=severity, related=[r.weight_cell for r in members])
+        else:
+            outer = next((o for o in off if o[0].key == section.parent), None)
+            overall = f"（全部分值合计 {fmt(outer[3])}，应为 {fmt(outer[1])}）" if outer else ""
+            check.add(weights_add_up, members[0].weight_cell, f"分值合计（{section.name}）", fmt(added), fmt(points),
+                      f"{section.name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
+                      f"与标注的 {fmt(points)} 分不一致{overall}{shown}", severity=severity,
+                      related=[r.weight_cell for r in members])
 
 
 QUANTITATIVE = ("number", "range")  # targets scored by arithmetic: met means the full weight, no tier
@@ -318,7 +333,7 @@ def met_below_full(check: Check) -> None:
         times_actual = actual_share(row)
         signature = times_actual is not None and check.round(weight * times_actual) == check.round(row.score)
         why = ("分值" if scored.weight_source == "written"
-               else f"权重（{fmt(indicator_points(check))} − 其余指标得分合计）")
+               else f"权重（{fmt(scored.pool or indicator_points(check) or 0)} − 其余指标得分合计）")
         if signature:
             check.check_number(
                 met_below_full, row.score_cell, f"得分（{row.name}）", row.score, weight,
@@ -342,6 +357,7 @@ def met_below_full(check: Check) -> None:
             )
             continue
         check.settled["indicator_scores"] = check.settled.get("indicator_scores", Decimal(0)) + weight - row.score
+        check.memo.setdefault("settled rows", {})[row.Index] = weight  # the section sums (XC307) see the fix
 
 
 def actual_share(row) -> Decimal | None:
@@ -358,14 +374,14 @@ def signed_shortfall(check: Check, rows: list[Scored]) -> list[Scored]:
         return []
     section = indicator_points(check)
     scores = sum((r.row.score for r in rows), Decimal(0))
-    if scores >= section:
+    if section is None or scores >= section:
         return []
     found = []
     for r in rows:
         weight = section - (scores - r.row.score)
         share = actual_share(r.row)
         if share is not None and check.round(weight * share) == check.round(r.row.score):
-            found.append(Scored(r.row, r.assessment, weight, "inferred"))
+            found.append(Scored(r.row, r.assessment, weight, "inferred", section))
     return found if len(found) == 1 else []
 
 

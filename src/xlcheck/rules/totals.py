@@ -82,6 +82,13 @@ def total(check: Check) -> None:
         return
     message = f"总分应为 {parts} = {fmt(expected)}"
     corrected = [f.cell for f in check.findings if f.fixable and f.rule in SCORE_RULES]  # the parts fixed before it
+    over = check.memo.get("sections over points")
+    if over:  # the parts themselves exceed their points: the total is wrong, but its right value is not known
+        if form.total is not None and check.round(form.total) != expected:
+            check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected),
+                      f"总分 {fmt(form.total)} 不等于各部分得分之和（{parts} = {fmt(expected)}）；"
+                      f"且{over}的得分合计超过其分值，请先核对指标得分，再更正总分")
+        return
     if form.total_text is None:
         check.check_number(total, form.total_cell.address, "总分", form.total, expected, message, related=corrected)
     elif form.total is not None and check.round(form.total) != expected:

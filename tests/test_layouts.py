@@ -1,0 +1,150 @@
+"""Layout families read by the one spec-driven reader (layouts/): small forms built cell by cell, each as a
+unit would lay it out, checked end to end: sections with their own points, split targets, other labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from xlcheck.api import check_workbook
+from xlcheck.model import Severity
+
+
+def build(path, rows: list[list], merges: tuple[str, ...] = (), offset: tuple[int, int] = (0, 0), sheet: str = "自评表"):
+    """A workbook whose one sheet holds `rows` (None = empty cell), shifted by `offset` (rows, columns)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    down, right = offset
+    for r, values in enumerate(rows, start=1 + down):
+        for c, value in enumerate(values, start=1 + right):
+            if value is not None:
+                ws.cell(r, c, value)
+    for ref in merges:
+        first, last = ref.split(":")
+        shift = lambda a: openpyxl.utils.get_column_letter(openpyxl.utils.column_index_from_string(
+            "".join(ch for ch in a if ch.isalpha())) + right) + str(int("".join(ch for ch in a if ch.isdigit())) + down)
+        ws.merge_cells(f"{shift(first)}:{shift(last)}")
+    book.save(path)
+    return path
+
+
+def errors(report):
+    return [f for f in report.findings if f.severity == Severity.ERROR]
+
+
+def by_rule(report, code):
+    return [f for f in report.findings if f.rule == code]
+
+
+# A Hubei project form whose indicators sit under two goal groups of 40 points (20 + 40 + 40 = 100).
+GROUPS = [
+    ["2022年度社区养老服务项目自评表"],
+    ["单位名称：某区民政局", None, None, None, "自评得分：99分"],
+    ["项目名称", "社区养老服务"],
+    ["预算执行情况（万元）（20分）", None, "预算数（A）", "执行数（B）", "执行率（B/A）", "得分（20分*执行率）"],
+    [None, "年度财政资金总额", 100, 95, "95%", 19],
+    ["年度绩效目标1（40分）", "一级指标", "二级指标", "指标名称", "年初目标值", "实际完成值", "得分"],
+    [None, "产出指标", "数量指标", "服务老人人数", "≥500人", "520人", 20],
+    [None, None, "质量指标", "服务合格率", "≥95%", "96%", 20],
+    ["年度绩效目标2（40分）", "一级指标", "二级指标", "指标名称", "年初目标值", "实际完成值", "得分"],
+    [None, "产出指标", "数量指标", "新建站点", "4个", "4个", 15],
+    [None, "效益指标", "社会效益指标", "覆盖社区", "10个", "8个", 20],
+    [None, None, "满意度指标", "老人满意度", "≥90%", "95%", 5],
+    ["偏差大或目标未完成原因分析", "两个社区选址未定，延至明年"],
+    ["改进措施及结果应用方案", "加快选址"],
+]
+
+
+def test_goal_groups_are_sections_with_their_own_points(tmp_path):
+    """Each 年度绩效目标N（40分） is a section: its short indicator's weight is 40 − the others (here 20), its
+    score is checked against it, and nothing is summed against a 60-point table."""
+    report = check_workbook(build(tmp_path / "groups.xlsx", GROUPS))
+    assert report.error is None and len(report.checks) == 1
+    form = report.checks[0].form
+    groups = [(s.name, s.points, s.cell) for s in form.sections if s.kind == "indicators"]
+    assert groups == [("年度绩效目标1", 40, "A6"), ("年度绩效目标2", 40, "A9")]
+    assert [r["section"] for r in form.records["indicators"]] == ["table1"] * 2 + ["table2"] * 3
+    # 覆盖社区 8 of 10 with weight 40 − 15 − 5 = 20 scores 16, not 20; the total 19 + 40 + 36 = 95
+    wrong = errors(report)
+    assert {(f.rule, f.cell) for f in wrong} == {("XC301", "G11"), ("XC401", "E2")}
+    score = next(f for f in wrong if f.rule == "XC301")
+    assert score.expected_value == Decimal("16") and "40 − 其余指标权重合计 20" in score.message
+    assert report.checks[0].settled["total"] == Decimal("95")
+
+
+def test_goal_group_scores_above_its_points_are_an_error(tmp_path):
+    rows = [list(r) for r in GROUPS]
+    rows[6][6] = 21  # group 1: 21 + 20 = 41 > 40
+    rows[10][6] = 16
+    rows[1][4] = "自评得分：96分"
+    report = check_workbook(build(tmp_path / "over.xlsx", rows))
+    over = by_rule(report, "XC307")
+    assert len(over) == 1 and over[0].severity == Severity.ERROR and "41 超过 40" in over[0].message
+
+
+# One 80-point group (no 总目标): 20 + 80 = 100, with 一级 labels writing their points.
+EIGHTY = [
+    ["2020年度服务贸易发展资金项目自评表"],
+    ["项目名称", "服务贸易发展资金"],
+    ["预算执行情况（万元）（20分）", None, None, "预算数（A）", "执行数（B）", "执行率（B/A）", "得分（20分*执行率）"],
+    [None, "年度财政资金总额", None, 285.84, 285.84, 1, 20],
+    ["年度绩效目标（80分）", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
+    [None, "产出指标（50分）", "数量指标", "服务外包在岸（万美元）", 20000, 23333.56, 25],
+    [None, None, "时效指标", "资金拨付及时性", "98%以上", 1, 25],
+    [None, "效益指标（30分）", "社会效益指标", "企业走出去", "≥3家", "3家", 30],
+    ["总分", None, None, None, None, None, 100],
+    ["偏差大或目标未完成原因分析", "无"],
+]
+EIGHTY_MERGES = ("A5:A8", "B6:B7")
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (3, 2)])
+def test_one_eighty_point_group_reads_clean(tmp_path, offset):
+    report = check_workbook(build(tmp_path / "eighty.xlsx", EIGHTY, EIGHTY_MERGES, offset=offset))
+    assert report.error is None and len(report.checks) == 1
+    form = report.checks[0].form
+    assert len(form.records["indicators"]) == 3  # the 总分 row is not an indicator
+    assert errors(report) == []
+    assert report.checks[0].settled["total"] == Decimal("100")
+
+
+def test_points_written_that_disagree_are_an_error_at_the_label(tmp_path):
+    rows = [list(r) for r in EIGHTY]
+    rows[7][1] = "效益指标（40分）"  # 50 + 40 = 90, not 80
+    rows[7][6] = 30
+    report = check_workbook(build(tmp_path / "labels.xlsx", rows, EIGHTY_MERGES))
+    found = by_rule(report, "XC311")
+    assert [(f.cell, f.severity) for f in found] == [("A5", Severity.ERROR)]
+    assert "50 + 效益指标 40 = 90" in found[0].message
+
+
+def test_budget_and_sections_must_make_100(tmp_path):
+    rows = [list(r) for r in EIGHTY]
+    rows[2][0] = "预算执行情况（万元）（10分）"
+    rows[3][6] = 10
+    rows[8][6] = 90
+    report = check_workbook(build(tmp_path / "hundred.xlsx", rows, EIGHTY_MERGES))
+    found = by_rule(report, "XC311")
+    assert len(found) == 1 and "= 90，应为 100 分" in found[0].message
+
+
+# A national form cut short: only the 产出 group is shown, no 总分 row.
+CUT = [
+    ["项目支出绩效自评表"],
+    ["项目名称", None, "村级补助"],
+    ["项目资金（万元）", None, None, None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [None, None, "年度资金总额", None, 100, 100, 100, 10, "100%", 10],
+    ["一级指标", "二级指标", "三级指标", None, "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["产出指标（50分）", "数量指标", "补助村数量", None, "8个", "8个", 25, 25],
+    [None, "时效指标", "拨付及时率", None, "100%", "100%", 25, 25],
+]
+
+
+def test_a_form_cut_short_is_info_never_an_error(tmp_path):
+    report = check_workbook(build(tmp_path / "cut.xlsx", CUT, ("A6:A7",)))
+    assert report.error is None and errors(report) == []
+    sums = by_rule(report, "XC308")
+    assert [f.severity for f in sums] == [Severity.INFO] and "可能只展示了部分指标" in sums[0].message
