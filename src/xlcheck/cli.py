@@ -191,6 +191,49 @@ def watch(
         typer.echo("已停止监视。 (stopped)", err=True)
 
 
+SERVER_PACKAGES = {"starlette", "uvicorn", "python_multipart", "multipart", "h11", "anyio"}
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只有本机能访问）"),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="端口（0：任选一个空闲端口）"),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="单个上传文件的大小上限（MB）"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
+    open_browser: bool = typer.Option(False, "--open", help="启动后在浏览器中打开页面"),
+) -> None:
+    """网页：在浏览器中拖入工作簿，查看问题，下载更正副本（只在本机运行，文件处理完即删除）。"""
+    try:
+        from . import serve as web
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in SERVER_PACKAGES:
+            raise
+        typer.echo("xlcheck serve 需要网页服务软件包 starlette、uvicorn 和 python-multipart，本机尚未安装"
+                   f"（缺少 {error.name}）。请安装：pip install 'xlcheck[serve]' "
+                   "(the web server packages are not installed: pip install 'xlcheck[serve]')", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    options = profile_options(profile)
+    try:
+        sock = web.listen(host, port)
+    except OSError as error:
+        typer.echo(f"无法在 {host}:{port} 上启动网页服务（{error.strerror or error}）。端口可能已被占用，"
+                   f"请用 --port 换一个端口。 (cannot listen on {host}:{port})", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    if not web.is_loopback(host):
+        typer.echo(f"警告：正在监听 {host}，同一网络中的其他电脑也能打开此页面并上传文件。只在可信的网络中这样做。"
+                   f"(warning: listening on {host}, reachable from other computers)", err=True)
+    service = web.Service(limit_mb=max_upload_mb, profile=options.get("profile"), jobs=jobs or default_jobs(),
+                          profile_label=profile)
+    typer.echo(f"xlcheck 网页已启动，请在浏览器中打开：{web.page_address(sock)}  （按 Ctrl-C 停止）")
+    sys.stdout.flush()
+    try:
+        web.run_server(service, sock, open_browser)
+    except KeyboardInterrupt:  # uvicorn shut down cleanly, then passes Ctrl-C on: the normal way to stop
+        pass
+    typer.echo("网页服务已停止。 (stopped)", err=True)
+
+
 def main() -> None:
     try:
         app()
