@@ -191,6 +191,10 @@
     text += doc.findings.length
       ? `错误 ${counts.error} 处，警告 ${counts.warning} 处，提示 ${counts.info} 处` + (fixable ? `；其中 ${fixable} 处在更正副本中已改为核算值。` : "。")
       : "未发现问题。";
+    const differing = doc.forms.filter((f) => f.computed_total !== null && f.reported_total !== f.computed_total);
+    if (differing.length) {
+      text += ` 总分不符：${differing.map((f) => `${f.sheet}（填报 ${shown(f.reported_total)}，应为 ${f.computed_total}）`).join("；")}。`;
+    }
     const summary = $(".summary", node);
     summary.textContent = text;
     summary.hidden = false;
@@ -201,7 +205,8 @@
       const row = el("tr");
       const differs = form.computed_total !== null && form.reported_total !== form.computed_total;
       if (differs) row.className = "mismatch";
-      row.append(el("td", "", form.sheet), el("td", "", KIND[form.kind] || form.kind), el("td", "", form.name),
+      row.append(el("td", "", form.name && form.name !== form.sheet ? `${form.sheet}（${form.name}）` : form.sheet),
+        el("td", "", KIND[form.kind] || form.kind),
         el("td", "num", shown(form.reported_total)), el("td", "num", shown(form.computed_total)));
       forms.append(row);
     }
@@ -216,7 +221,7 @@
       row.append(el("td", "col-where", `${finding.sheet}!${finding.cell}`), el("td", "col-field", finding.field));
       const values = el("td", "col-values");
       values.append(el("span", "reported", shown(finding.reported)));
-      if (finding.expected !== null && finding.expected !== undefined) {
+      if (finding.expected) {
         values.append(el("span", "arrow", " → "), el("span", "expected", finding.expected));
       }
       if (finding.fixable) values.append(el("span", "fixed-tag", "副本中已更正"));
