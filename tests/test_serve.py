@@ -191,6 +191,24 @@ def test_a_client_that_goes_away_mid_upload_leaves_nothing(server):
     assert post(server, "check", MISTAKES).status_code == 200
 
 
+def test_the_servers_config_chooses_the_rules(tmp_path):
+    """`xlcheck serve --config FILE` (desk's xlcheck.toml): what the page and API answer follows it."""
+    from xlcheck.config import load_config
+
+    config = tmp_path / "xlcheck.toml"
+    config.write_text('ignore = ["XC103"]\n[severities]\nXC303 = "warning"\n', encoding="utf-8")
+    running = start_server(tmp_path / "serve-tmp", "--config", str(config), "--profile", "hubei")
+    try:
+        assert httpx.get(running.url + "api/info").json()["config"] == "xlcheck.toml"
+        answer = post(running, "check", MISTAKES).json()
+        chosen = load_config(explicit=config)
+        assert answer == cli_document(MISTAKES, MISTAKES.name, profile="hubei", config=chosen)
+        rules = {(f["rule"], f["severity"]) for f in answer["files"][0]["findings"]}
+        assert ("XC303", "warning") in rules and not any(rule == "XC103" for rule, _ in rules)
+    finally:
+        assert stop_server(running)[0] == 0
+
+
 def test_upload_names_are_shown_never_used_as_paths():
     assert display_name("..\\..\\自评表.xlsx") == "自评表.xlsx"
     assert display_name("/etc/passwd") == "passwd"

@@ -191,6 +191,7 @@ def watch(
         typer.echo("已停止监视。 (stopped)", err=True)
 
 
+SERVE_CONFIG_HELP = "配置文件（默认：启动 serve 的文件夹或其上级文件夹中的 xlcheck.toml）"
 SERVER_PACKAGES = {"starlette", "uvicorn", "python_multipart", "multipart", "h11", "anyio"}
 
 
@@ -199,6 +200,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只有本机能访问）"),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="端口（0：任选一个空闲端口）"),
     profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=SERVE_CONFIG_HELP),
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="单个上传文件的大小上限（MB）"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
     open_browser: bool = typer.Option(False, "--open", help="启动后在浏览器中打开页面"),
@@ -213,7 +217,7 @@ def serve(
                    f"（缺少 {error.name}）。请安装：pip install 'xlcheck[serve]' "
                    "(the web server packages are not installed: pip install 'xlcheck[serve]')", err=True)
         raise typer.Exit(EXIT_ERROR)
-    options = profile_options(profile)
+    chosen = config_options([], profile, select, ignore, config)["config"]
     try:
         sock = web.listen(host, port)
     except OSError as error:
@@ -223,8 +227,7 @@ def serve(
     if not web.is_loopback(host):
         typer.echo(f"警告：正在监听 {host}，同一网络中的其他电脑也能打开此页面并上传文件。只在可信的网络中这样做。"
                    f"(warning: listening on {host}, reachable from other computers)", err=True)
-    service = web.Service(limit_mb=max_upload_mb, profile=options.get("profile"), jobs=jobs or default_jobs(),
-                          profile_label=profile)
+    service = web.Service(limit_mb=max_upload_mb, config=chosen, jobs=jobs or default_jobs())
     typer.echo(f"xlcheck 网页已启动，请在浏览器中打开：{web.page_address(sock)}  （按 Ctrl-C 停止）")
     sys.stdout.flush()
     try:

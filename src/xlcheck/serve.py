@@ -23,6 +23,7 @@ Example: `xlcheck serve` prints `http://127.0.0.1:8765/`; then
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import multiprocessing
 import shutil
@@ -43,9 +44,10 @@ from starlette.routing import Route
 
 from .api import FileReport
 from .batch import _leave_ctrl_c_to_the_main_process, process_one
+from .config import Config
 from .model import Severity
 from .package import WorkbookError
-from .profiles import Profile, shipped
+from .profiles import shipped
 from .report import as_json
 
 MB = 1024 * 1024
@@ -192,11 +194,9 @@ async def drain(stream) -> None:
 class Service:
     """The server's state: upload limit, default profile, worker pool and private temporary folder."""
 
-    def __init__(self, limit_mb: int = DEFAULT_LIMIT_MB, profile: Profile | None = None, jobs: int = 2,
-                 profile_label: str | None = None):
+    def __init__(self, limit_mb: int = DEFAULT_LIMIT_MB, config: Config | None = None, jobs: int = 2):
         self.limit = limit_mb * MB
-        self.profile = profile
-        self.profile_label = profile_label
+        self.config = config or Config()  # --config / xlcheck.toml with --profile, --select, --ignore over it
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
         self.root: Path | None = None
@@ -218,13 +218,14 @@ class Service:
                                    initializer=_leave_ctrl_c_to_the_main_process)
 
     def options(self, chosen: str | None) -> dict:
-        """Keyword options for check/fix: the page's choice when it names a shipped profile ('auto' =
-        each form's own), else the server's --profile. A name from the page is never read as a file."""
+        """Keyword options for check/fix: the server's configuration (rules chosen, severities), with
+        the page's profile choice when it names a shipped profile ('auto' = each form's own), else the
+        configuration's profile. A name from the page is never read as a file."""
         if chosen == "auto":
-            return {}
+            return {"config": dataclasses.replace(self.config, profile=None)}
         if chosen in shipped():
-            return {"profile": chosen}
-        return {"profile": self.profile} if self.profile is not None else {}
+            return {"config": self.config, "profile": chosen}
+        return {"config": self.config}
 
     async def run(self, upload: Upload, fix: bool) -> FileReport:
         """check or fix one stored upload in the worker pool; a worker that died is that file's error."""
@@ -270,7 +271,9 @@ def create_app(service: Service) -> Starlette:
         return Response(service.assets[path], media_type=ASSETS[path][1], headers=SECURITY_HEADERS)
 
     async def info(request: Request) -> Response:
-        return JSONResponse({"limit_bytes": service.limit, "profiles": shipped(), "default_profile": service.profile_label},
+        own = service.config.profile
+        return JSONResponse({"limit_bytes": service.limit, "profiles": shipped(), "default_profile": own.name if own else None,
+                             "config": Path(service.config.source).name if service.config.source else None},
                             headers=SECURITY_HEADERS)
 
     async def handle(request: Request, fix: bool) -> Response:

@@ -375,6 +375,7 @@
       select.append(option);
     }
     select.addEventListener("change", recheckAll);
+    if (info.config) $("#config").textContent = `（按配置文件 ${info.config} 选择规则）`;
 
     const drop = $("#drop");
     const input = $("#files");
