@@ -30,6 +30,11 @@ class FileReport:
     fixed: int = 0
     converted_from: str | None = None  # 'xls' when the corrected copy is an .xlsx made from an .xls
     config: Config | None = None  # the rules chosen (shown in the 核查结果 sheet's header)
+    name: str | None = None  # the file's name for people when `path` is not it (serve: the upload's own name)
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or self.path.name
 
     @property
     def findings(self) -> list[Finding]:
@@ -53,20 +58,22 @@ class FileReport:
         return "findings" if self.findings else "clean"
 
 
-def check_workbook(path: str | Path, profile: str | Path | Profile | None = None, config: Config | None = None) -> FileReport:
+def check_workbook(path: str | Path, profile: str | Path | Profile | None = None, config: Config | None = None,
+                   name: str | None = None) -> FileReport:
     """Read every form in the workbook and recompute it. Writes nothing.
 
     profile: None (each form gets the shipped profile for its layout), a shipped profile's name
     ('hubei', 'national'), a profile file, or a Profile; it then applies to every form.
     config: the rules chosen (config.load_config: select/ignore, severities, a profile used when
-    `profile` is None); None checks every rule.
+    `profile` is None); None checks every rule. name: what to call the file in the report, when the
+    path is not its name (an upload stored by `xlcheck serve` under a fixed name).
 
     >>> report = check_workbook('sample_workbooks/seed_clean.xlsx')   # doctest: +SKIP
     >>> len(report.checks), len(report.errors)                          # doctest: +SKIP
     (19, 0)
     """
     path = Path(path)
-    report = FileReport(path, config=config)
+    report = FileReport(path, config=config, name=name)
     try:
         chosen = resolve_profile(profile if profile is not None or config is None else config.profile)
         forms = read_forms(path)
@@ -76,7 +83,7 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
     if not forms:
         report.error = WorkbookError(
             "no_form",
-            f"文件 “{path.name}” 中没有找到绩效自评表（未找到“预算执行情况”“项目资金”等表头）。"
+            f"文件 “{report.shown_name}” 中没有找到绩效自评表（未找到“预算执行情况”“项目资金”等表头）。"
             "请确认这是项目支出或部门整体绩效自评表。 (no recognisable form)",
         )
         return report
@@ -183,7 +190,7 @@ def write_copy(source: Path, output: Path, report: FileReport) -> list[CellFix]:
 
 
 def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str | Path | Profile | None = None,
-                 config: Config | None = None) -> FileReport:
+                 config: Config | None = None, name: str | None = None) -> FileReport:
     """Check the workbook and write a corrected copy (never the input itself): wrong cells hold the
     recomputed value, highlighted, with a note; a sheet 核查结果 lists every finding.
 
@@ -191,7 +198,7 @@ def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str |
     the copy is an .xlsx (report.converted_from = 'xls'); an `out` whose suffix does not fit the
     content ('x.xls' for an .xlsx, '.xlsx' for a macro workbook) gets the right one. Findings the
     config leaves out are neither reported nor fixed."""
-    report = check_workbook(path, profile, config)
+    report = check_workbook(path, profile, config, name)
     if report.error is not None:
         return report
     suffix = output_suffix(report.path)

@@ -119,7 +119,7 @@ class ReportSheet:
         out.put(1, 1, TITLE, f.title)
         out.height(1, 24)
         lines = [
-            ("文件", report.path.name),
+            ("文件", report.shown_name),
             ("核查时间", f"{self.checked_at:%Y-%m-%d %H:%M} ({self.checked_at:%Z})　　xlcheck {self.version}"),
             ("规则配置", "；".join(f"{name}（{n} 张表）" for name, n in profiles.items()) + f"；{chosen}"),
         ]
@@ -221,7 +221,7 @@ class ReportSheet:
             + '<printOptions horizontalCentered="1"/>'
             '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>'
             '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-            f'<headerFooter><oddFooter>{_xml(f"&L{report.path.name}&C第 &P 页，共 &N 页&R{TITLE}")}</oddFooter></headerFooter>'
+            f'<headerFooter><oddFooter>{_xml(f"&L{report.shown_name}&C第 &P 页，共 &N 页&R{TITLE}")}</oddFooter></headerFooter>'
             "</worksheet>"
         )
 

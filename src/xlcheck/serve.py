@@ -232,7 +232,8 @@ class Service:
         out = upload.path.with_name("xlcheck-corrected.xlsx") if fix else None
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, process_one, upload.path, fix, out, self.options(upload.profile))
+            options = {**self.options(upload.profile), "name": upload.name}
+            return await loop.run_in_executor(self.pool, process_one, upload.path, fix, out, options)
         except BrokenProcessPool:
             self.pool = self._new_pool()
             return FileReport(upload.path, error=WorkbookError(
