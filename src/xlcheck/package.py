@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
-from .model import Sheet, SourceCell, column_number
+from .model import Sheet, SourceCell, a1, column_number
 
 MAX_UNCOMPRESSED = 256 * 2**20  # bytes a workbook may unpack to
 MAX_RATIO = 200  # a member this compressed ...
@@ -178,7 +178,12 @@ class Package:
                 raise WorkbookError.for_file("too_large", self.path, f"{info.filename} compressed {info.file_size // max(info.compress_size, 1)}:1")
         self._names = {}
         for info in self.infos:
-            self._names.setdefault(self.key(info.filename), info)
+            for key in {self.key(info.filename), self.key(unquote(info.filename))}:
+                other = self._names.setdefault(key, info)
+                if other is not info and not info.filename.endswith("/"):
+                    # Excel matches part names ignoring case, '\\' for '/' and %-escapes: which one would it show?
+                    self.close()
+                    raise WorkbookError.for_file("corrupt", self.path, f"two parts named {other.filename} and {info.filename}")
 
     @staticmethod
     def key(name: str) -> str:
@@ -351,7 +356,24 @@ def sheet_entries(pkg: Package, wb_part: str) -> list[dict]:
         kind, part = rels.get(rid, ("", ""))
         entries.append({"name": el.get("name", ""), "state": el.get("state", "visible"), "rid": rid,
                         "sheet_id": el.get("sheetId", ""), "kind": kind.rpartition("/")[2], "part": part})
+    _refuse_ambiguous_sheets(pkg, entries)
     return entries
+
+
+def _refuse_ambiguous_sheets(pkg: Package, entries: list[dict]) -> None:
+    """Two sheets whose names differ only in case (Excel holds them to be one), or two sheets drawn from
+    one part: a spreadsheet program repairs such a workbook its own way, so what xlcheck would read is
+    not certainly what a person sees. Refused as corrupt."""
+    names: dict[str, str] = {}
+    parts: dict[str, str] = {}
+    for entry in entries:
+        name, part = entry["name"], Package.key(entry["part"]) if entry["part"] else ""
+        if name.casefold() in names:
+            raise WorkbookError.for_file("corrupt", pkg.path, f"two sheets named {names[name.casefold()]!r} and {name!r}")
+        names[name.casefold()] = name
+        if part and part in parts:
+            raise WorkbookError.for_file("corrupt", pkg.path, f"sheets {parts[part]!r} and {name!r} are one part {entry['part']}")
+        parts[part] = name
 
 
 BUILTIN_FORMATS = {
@@ -503,6 +525,8 @@ class _RowReader:
             else:
                 cell = self.cell(c, v_tag, f_tag, is_tag)
             if cell is not None:
+                if (row, col) in cells:  # two values for one cell: which would a spreadsheet program show?
+                    raise ValueError(f"two cells at {a1(row, col)}")
                 cells[(row, col)] = cell
 
     def cell(self, c: ET.Element, v_tag: str, f_tag: str, is_tag: str) -> SourceCell | None:
@@ -586,7 +610,8 @@ def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
         except ET.ParseError as exc:
             raise WorkbookError.for_file("corrupt", path, f"bad XML in {part} ({exc})") from None
         except (ValueError, IndexError, AttributeError, InvalidOperation, TypeError) as exc:
-            raise WorkbookError.for_file("corrupt", path, f"bad value in {part} ({type(exc).__name__})") from None
+            detail = f": {exc}" if type(exc) is ValueError else ""
+            raise WorkbookError.for_file("corrupt", path, f"bad value in {part} ({type(exc).__name__}{detail})"[:300]) from None
 
 
 def sheet_names(path: str | Path) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .model import CellFix, a1, column_number, parse_a1
-from .package import Package, WorkbookError, detect_format, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
+from .package import Package, WorkbookError, detect_format, local, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
 from .report_sheet import Table, defined_names, worksheet_xml
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -67,7 +67,55 @@ def write_corrected(src: Path, dst: Path, fixes: list[CellFix], tables: list[Tab
             edit.apply(by_sheet, tables, report_sheet_name)
         except (ValueError, IndexError, ET.ParseError) as exc:  # a part not laid out as the format says
             raise WorkbookError.for_file("corrupt", src, f"cannot edit ({type(exc).__name__}: {exc})"[:300]) from None
+        problem = package_problem(pkg, edit)
+        if problem:
+            raise WorkbookError("internal", f"文件 “{src.name}” 的更正副本未通过有效性检查（{problem}），没有写出任何文件。"
+                                            f"原文件未被修改；请把该文件反馈给开发者。 (the corrected copy failed its check: {problem})")
         _write_zip(pkg, dst, edit)
+
+
+# ---------------------------------------------------------------- the written package checked
+
+
+def package_problem(pkg: Package, edit: _Edit) -> str:
+    """What would make the written package invalid, or '': every changed or new part well-formed, the
+    worksheets' rows and cells in order, sheet names unique (case-insensitively, as Excel compares them),
+    every relationship of a changed .rels pointing at a part the package holds (dangling ones the
+    input already had are its own)."""
+    present = {Package.key(info.filename) for info in pkg.infos} - edit.removed | {Package.key(n) for n in edit.texts}
+    for name, text in edit.texts.items():
+        if name.lower().endswith(".vml"):  # legacy VML need not be well-formed XML, and Excel reads it so
+            continue
+        try:
+            root = ET.fromstring(text.encode("utf-8", "surrogateescape"))
+        except ET.ParseError as exc:
+            return f"{name} is not well-formed XML ({exc})"
+        kind = local(root.tag)
+        if kind == "worksheet" and (problem := order_problem(root)):
+            return f"{name}: {problem}"
+        if kind == "workbook":
+            names = [el.get("name", "") for section in root if local(section.tag) == "sheets" for el in section]
+            folded = [n.casefold() for n in names]
+            if len(set(folded)) != len(folded) or "" in folded:
+                return f"{name}: sheet names not unique ({', '.join(names)})"
+        if kind == "Relationships":
+            source = _rels_source(name)
+            before = _dangling(ET.fromstring(pkg.read(name)), source, present) if pkg.find(name) is not None else set()
+            missing = _dangling(root, source, present) - before
+            if missing:
+                return f"{name} points to missing {', '.join(sorted(missing))}"
+    return ""
+
+
+def _rels_source(rels_name: str) -> str:
+    """'xl/_rels/workbook.xml.rels' -> 'xl/workbook.xml'; '_rels/.rels' -> ''."""
+    folder, base = posixpath.split(rels_name)
+    return posixpath.join(posixpath.dirname(folder), base.removesuffix(".rels")) if base != ".rels" else ""
+
+
+def _dangling(root: ET.Element, source: str, present: set[str]) -> set[str]:
+    return {target for el in root if el.get("TargetMode") != "External"
+            if Package.key(target := resolve(source, el.get("Target", ""))) not in present}
 
 
 # ---------------------------------------------------------------- text helpers
@@ -94,6 +142,31 @@ def number_text(value: Decimal | int | float) -> str:
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     return format(number.copy_abs() if number == 0 else number, "f")
+
+
+_DECLARED = re.compile(r"""^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])([^"']*)\2""")
+
+
+def decoded(data: bytes) -> str:
+    """A part's text, decoded as its byte-order mark or XML declaration says (a workbook.xml saved as
+    ISO-8859-1 or UTF-16 is not UTF-8); the declaration then says UTF-8, as every edited part is written.
+
+    >>> decoded('<?xml version="1.0" encoding="ISO-8859-1"?><a>\xe9</a>'.encode("latin-1"))
+    '<?xml version="1.0" encoding="UTF-8"?><a>é</a>'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", "surrogateescape")
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    elif data[:2] == b"<\x00":
+        text = data.decode("utf-16-le")
+    elif data[:2] == b"\x00<":
+        text = data.decode("utf-16-be")
+    else:
+        declared = _DECLARED.match(data[:1000].decode("latin-1"))
+        encoding = declared.group(3).lower().replace("_", "-") if declared else "utf-8"
+        text = data.decode("utf-8", "surrogateescape") if encoding in ("utf-8", "utf8") else data.decode(encoding)
+    return _DECLARED.sub(lambda m: f"{m.group(1)}{m.group(2)}UTF-8{m.group(2)}", text, count=1)
 
 
 def get_attr(tag: str, name: str) -> str | None:
@@ -232,7 +305,7 @@ class _Edit:
 
     def text(self, name: str) -> str:
         if name not in self.texts:
-            self.texts[name] = self.pkg.read_xml(name).decode("utf-8", "surrogateescape")
+            self.texts[name] = decoded(self.pkg.read_xml(name))
         return self.texts[name]
 
     def new_name(self, pattern: str) -> str:
@@ -328,7 +401,11 @@ class _Edit:
         start = opening.end()
         end = xml.index(f"</{p}sheetData>", start)
         sheet = _SheetCells(self, p, _column_styles(xml[: opening.start()], p))
-        body = sheet.rewrite(xml[start:end], cells)
+        body = _plain(xml[start:end])
+        implicit = re.search(rf"<{p}(?:row|c)\b(?![^>]*\sr\s*=)[^>]*>", body)  # a new cell would shift those after it
+        if implicit or order_problem(ET.fromstring((xml[:start] + body + xml[end:]).encode("utf-8", "surrogateescape"))):
+            body = sheet.in_order(body)  # rows or cells out of order: Excel repairs or rejects such a sheet
+        body = sheet.rewrite(body, cells)
         xml = xml[:start] + body + xml[end:]
         self.texts[part] = _grow_dimension(xml, p, cells)
 
@@ -525,6 +602,42 @@ def _grow_dimension(xml: str, p: str, cells: dict) -> str:
 
 
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)", re.I)
+_NOISE = re.compile(r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>", re.S)
+
+
+def _plain(body: str) -> str:
+    """sheetData without comments and processing instructions (a commented-out <row> must not be taken
+    for the row), CDATA sections written as escaped text. Neither carries anything a spreadsheet shows."""
+    if "<!" not in body and "<?" not in body:
+        return body
+    return _NOISE.sub(lambda m: "" if m.group(1) is None else m.group(1).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), body)
+
+
+def order_problem(root: ET.Element) -> str:
+    """'' when a worksheet's rows ascend and each row's cells ascend within it (a row or cell without r
+    counts as the one after the previous), else what is out of order: Excel repairs or rejects such a sheet."""
+    sheet_data = next((el for el in root if local(el.tag) == "sheetData"), None)
+    last_row = 0
+    for row in sheet_data if sheet_data is not None else ():
+        if local(row.tag) != "row":
+            continue
+        r = row.get("r")
+        number = int(r) if r else last_row + 1
+        if number <= last_row:
+            return f"row {number} after row {last_row}"
+        last_row, last_col = number, 0
+        for c in row:
+            if local(c.tag) != "c":
+                continue
+            ref = c.get("r")
+            found = _CELL_REF.fullmatch(ref) if ref else None
+            if ref and (not found or int(found.group(2)) != number):
+                return f"cell {ref} in row {number}"
+            col = column_number(found.group(1)) if found else last_col + 1
+            if col <= last_col:
+                return f"cell {ref or col} after column {last_col} in row {number}"
+            last_col = col
+    return ""
 
 
 class _SheetCells:
@@ -538,6 +651,29 @@ class _SheetCells:
         self.cell_re = re.compile(rf"<{prefix}c\b([^>]*?)(?:/>|>(.*?)</{prefix}c>)", re.S)
         self.formula_re = re.compile(rf"<{prefix}f\b([^>]*?)(?:/>|>(.*?)</{prefix}f>)", re.S)
         self.orphans: dict[str, tuple[str, int, int]] = {}  # shared formula si -> (text, row, col) of a replaced master
+
+    def in_order(self, body: str) -> str:
+        """sheetData with its rows, and each row's cells, in ascending order, every one with its r.
+        Two rows or two cells at one place are ambiguous (which one does a program show?): ValueError."""
+        rows, last_row = {}, 0
+        for match in self.row_re.finditer(body):
+            r = get_attr(match.group(1), "r")
+            number = int(r) if r and r.isdigit() else last_row + 1
+            last_row = number
+            if number in rows:
+                raise ValueError(f"two rows numbered {number}")
+            cells, col = {}, 0
+            for cell in self.cell_re.finditer(match.group(2) or ""):
+                ref = get_attr(cell.group(1), "r")
+                found = _CELL_REF.fullmatch(ref) if ref else None
+                col = column_number(found.group(1)) if found else col + 1
+                if col in cells:
+                    raise ValueError(f"two cells at {a1(number, col)}")
+                tag = set_attr(f"<{self.p}c{cell.group(1)}>", "r", a1(number, col))[:-1]
+                cells[col] = tag + cell.group(0)[len(self.p) + 2 + len(cell.group(1)):]
+            start = set_attr(f"<{self.p}row{match.group(1)}>", "r", str(number))
+            rows[number] = start + "".join(cells[c] for c in sorted(cells)) + f"</{self.p}row>"
+        return "".join(rows[n] for n in sorted(rows))
 
     def rewrite(self, body: str, cells: dict) -> str:
         pending = sorted(cells)
