@@ -434,7 +434,7 @@ def name_with_spaces_newline_and_emoji(folder: Path) -> Path:
 @case
 def long_chinese_name(folder: Path) -> Path:
     """A name of 76 Chinese characters: 228 bytes, its .checked.xlsx 241 (fits 255), a temporary name would not."""
-    return plain_form(folder / ("关于二〇二三年度区级财政项目支出绩效自评结果" * 4)[:76] + ".xlsx")
+    return plain_form(folder / (("关于二〇二三年度区级财政项目支出绩效自评结果" * 4)[:76] + ".xlsx"))
 
 
 @case

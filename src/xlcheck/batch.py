@@ -20,17 +20,11 @@ from pathlib import Path
 
 from .api import OUTPUT_SUFFIX, FileReport, check_workbook, default_output, fix_workbook, guarded
 from .model import Severity
-from .package import WorkbookError
+from .package import WorkbookError, display
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 PROGRESS_MIN_FILES = 4  # fewer files than this finish in a moment: no progress bar
 SUMMARY_HEADER = ["文件", "表数", "错误", "已更正", "警告", "输出"]
-
-
-def display(path: Path | str) -> str:
-    """A path as text anyone can print or store: a name that is not valid UTF-8 (made on another
-    machine) has its undecodable bytes written as \\xNN instead of crashing the output or the summary."""
-    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -66,11 +60,25 @@ def expand(paths: list[Path]) -> list[Path]:
     files = []
     for path in paths:
         if path.is_dir():
-            found = [p for p in sorted(path.rglob("*")) if p.is_file() and is_candidate(p)]
-            files.extend(found or [path])
+            found, unreadable = search(path)
+            files.extend(found or ([] if unreadable else [path]))
+            files.extend(unreadable)
         else:
             files.append(path)
     return files
+
+
+def search(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(the candidate files under folder, in path order; the subfolders that could not be read, which
+    are reported as 'missing' rather than skipped in silence). Links to folders are not followed (a link
+    loop cannot hang the search); a FIFO or device is not a file and is never opened."""
+    found, unreadable = [], []
+    for root, _, names in os.walk(folder, onerror=lambda error: unreadable.append(Path(error.filename))):
+        for name in names:
+            path = Path(root, name)
+            if is_candidate(path) and path.is_file():
+                found.append(path)
+    return sorted(found), sorted(unreadable)
 
 
 def planned_outputs(files: list[Path], folder: Path | None) -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,8 +12,8 @@ from typing import NoReturn, Optional
 import typer
 
 from .api import FileReport
-from .batch import default_jobs, display, expand, planned_outputs, run_with_progress, same_file, summary_text, write_summary
-from .package import WorkbookError
+from .batch import default_jobs, expand, planned_outputs, run_with_progress, same_file, summary_text, write_summary
+from .package import WorkbookError, display
 from .report import EXIT_ERROR, as_json, as_text, exit_code
 
 app = typer.Typer(
@@ -91,7 +93,7 @@ def emit(reports: list[FileReport], fmt: Format, summary: Optional[Path] = None)
     """Print the reports (text: each file, then the summary table when there are several; json: the one
     document), write the --summary file, and exit with the batch's exit code."""
     if fmt is Format.json:
-        typer.echo(as_json(reports))
+        typer.echo(for_stream(as_json(reports), sys.stdout))
     else:
         for report in reports:
             typer.echo(as_text(report))
@@ -237,12 +239,57 @@ def serve(
     typer.echo("网页服务已停止。 (stopped)", err=True)
 
 
-def main() -> None:
+def for_stream(document: str, stream) -> str:
+    """A JSON document the stream can encode: characters its encoding lacks (a GBK console has no ² and
+    no emoji) written as \\uXXXX escapes, which is the same document to any JSON reader."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
-        app()
+        document.encode(encoding)
+        return document
+    except (UnicodeEncodeError, LookupError):
+        pass
+
+    def encodable(ch: str) -> bool:
+        try:
+            ch.encode(encoding)
+            return True
+        except (UnicodeEncodeError, LookupError):
+            return False
+
+    return "".join(ch if ch.isascii() or encodable(ch) else json.dumps(ch)[1:-1] for ch in document)
+
+
+def output_failed(error: OSError) -> NoReturn:
+    """stdout could not be written (a full disk, a closed or broken file): a message on stderr and exit
+    2 — never a traceback, never exit 1, which would read as 'errors found'."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is still buffered goes nowhere at exit
+    except (OSError, ValueError):
+        pass
+    try:
+        sys.stderr.write(f"无法输出结果（{error.strerror or error}）。请检查磁盘空间或输出重定向的位置。 (cannot write the output)\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_ERROR)
+
+
+def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character gets '?', not a traceback
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()
     except KeyboardInterrupt:
         typer.echo("已中断。 (interrupted)", err=True)
         sys.exit(130)
+    except OSError as error:
+        output_failed(error)
 
 
 if __name__ == "__main__":

@@ -66,8 +66,18 @@ class WorkbookError(Exception):
     @classmethod
     def for_file(cls, code: str, path: str | Path, detail: str = "") -> WorkbookError:
         """The standard message for `code`, naming the file by its basename; detail goes in the gloss."""
-        name = Path(str(path)).name
-        return cls(code, _MESSAGES[code].format(name=name, path=str(path), detail=f": {detail}" if detail else ""))
+        name = display(Path(str(path)).name)
+        return cls(code, _MESSAGES[code].format(name=name, path=display(path), detail=f": {detail}" if detail else ""))
+
+
+def display(path: Path | str) -> str:
+    """A path as text anyone can print or store: a name that is not valid UTF-8 (made on another
+    machine) has its undecodable bytes written as \\xNN instead of crashing the output or the summary.
+
+    >>> display(os.fsdecode(b"\\xb5\\xa5.xlsx"))
+    '\\\\xb5\\\\xa5.xlsx'
+    """
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 # ---------------------------------------------------------------- format detection and OLE2
@@ -80,7 +90,8 @@ def detect_format(path: str | Path) -> str:
         if not path.exists():
             raise WorkbookError.for_file("missing", path)
         if path.is_dir():
-            raise WorkbookError("not_workbook", FOLDER_MESSAGE.format(name=path.name))
+            os.scandir(path).close()  # a folder that cannot be read is 'missing' (PermissionError below)
+            raise WorkbookError("not_workbook", FOLDER_MESSAGE.format(name=display(path.name)))
         if not path.is_file():
             raise WorkbookError.for_file("not_workbook", path, "not a regular file")
         size = path.stat().st_size

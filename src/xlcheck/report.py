@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from .api import SEVERITY_WORDS, FileReport
+from .package import display
 from .model import Severity
 
 EXIT_OK = 0  # every file read; no error findings left
@@ -32,8 +33,8 @@ def as_json(reports: list[FileReport]) -> str:
     files = []
     for report in reports:
         files.append({
-            "path": str(report.path),
-            "output": str(report.output) if report.output else None,
+            "path": display(report.path),
+            "output": display(report.output) if report.output else None,
             "converted_from": report.converted_from,
             "status": report.status,
             "error": {"code": report.error.code, "message": report.error.message} if report.error else None,
@@ -50,10 +51,10 @@ def as_json(reports: list[FileReport]) -> str:
 def as_text(report: FileReport) -> str:
     """A short Chinese account of one file: counts, each finding with its cell, and the output path."""
     if report.error is not None:
-        return f"{report.path}：无法检查 — {report.error.message}"
+        return f"{display(report.path)}：无法检查 — {report.error.message}"
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in Severity}
     lines = [
-        f"{report.path}：找到 {len(report.checks)} 张自评表；"
+        f"{display(report.path)}：找到 {len(report.checks)} 张自评表；"
         f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
     ]
     for finding in report.findings:
@@ -62,7 +63,7 @@ def as_text(report: FileReport) -> str:
             f"  [{SEVERITY_WORDS[finding.severity]}] {finding.sheet}!{finding.cell} {finding.field}：{values}。{finding.message}{finding.related_text}"
         )
     if report.output is not None:
-        lines.append(f"  更正副本：{report.output}（已更正 {report.fixed} 处，核查结果见工作表“核查结果”）")
+        lines.append(f"  更正副本：{display(report.output)}（已更正 {report.fixed} 处，核查结果见工作表“核查结果”）")
         if report.converted_from:
             lines.append(f"  注意：原文件是 .{report.converted_from} 格式，更正副本已转换为 .xlsx"
                          "（保留数值、数字格式、合并单元格、列宽和行高；字体、边框等样式未保留）")
