@@ -161,6 +161,9 @@
     entry.blob = fixed.body;
     entry.downloadName = nameFrom(fixed.xhr) || entry.doc.output || `${entry.file.name}.checked.xlsx`;
     $(".download", entry.node).disabled = false;
+    if (fixed.xhr.getResponseHeader("X-Xlcheck-Converted-From")) {
+      $(".summary", entry.node).textContent += " 原文件是 .xls 格式，更正副本已转换为 .xlsx（保留数值、数字格式、合并单元格、列宽和行高；字体、边框等样式未保留）。";
+    }
     const counts = countBy(entry.doc.findings);
     const label = counts.error ? `已完成：${counts.error} 处错误` : counts.warning ? `已完成：无错误，${counts.warning} 处警告` : "已完成：未发现问题";
     setState(entry, counts.error ? "done-errors" : counts.warning ? "done-warnings" : "done-clean", label);
@@ -227,13 +230,22 @@
       if (finding.fixable) values.append(el("span", "fixed-tag", "副本中已更正"));
       const message = el("td", "col-message", finding.message);
       if (finding.related && finding.related.length) {
-        message.append(el("span", "related", `相关单元格：${finding.related.join("、")}`));
+        const related = el("span", "related", relatedText(finding));
+        related.title = finding.related.join("、");
+        message.append(related);
       }
       row.append(values, message);
       body.append(row);
     }
     $(".findings", node).hidden = doc.findings.length === 0;
     applyFilter();
+  }
+
+  // "相关单元格：G14、G15 … 等 33 个", the sheet left out where it is the finding's own; all of them on hover
+  function relatedText(finding) {
+    const own = `${finding.sheet}!`;
+    const cells = finding.related.map((cell) => (cell.startsWith(own) ? cell.slice(own.length) : cell));
+    return `相关单元格：${cells.slice(0, 6).join("、")}${cells.length > 6 ? ` 等 ${cells.length} 个` : ""}`;
   }
 
   function remove(entry) {
