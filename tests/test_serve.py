@@ -213,6 +213,29 @@ def test_the_servers_config_chooses_the_rules(tmp_path):
         assert stop_server(running)[0] == 0
 
 
+def test_a_killed_servers_uploads_are_removed_at_the_next_start(tmp_path):
+    import signal
+
+    first = start_server(tmp_path / "serve-tmp")
+    with socket.create_connection((urlsplit(first.url).hostname, urlsplit(first.url).port), timeout=30) as sock:
+        sock.sendall(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                     b"Content-Length: 10000000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; "
+                     b"filename=\"a.xlsx\"\r\n\r\n" + b"PK" * 100000)
+        deadline = time.monotonic() + 10
+        while not first.folders() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first.process.send_signal(signal.SIGKILL)  # no chance to clean up
+        first.process.wait(timeout=30)
+    abandoned = list(first.tmp.glob("xlcheck-serve-*"))
+    assert abandoned and first.folders(), "the killed server left its upload behind (as it must, here)"
+    second = start_server(tmp_path / "serve-tmp")
+    try:
+        assert not any(folder.exists() for folder in abandoned)
+    finally:
+        assert stop_server(second)[0] == 0
+    assert list(second.tmp.iterdir()) == []
+
+
 def test_upload_names_are_shown_never_used_as_paths():
     assert display_name("..\\..\\自评表.xlsx") == "自评表.xlsx"
     assert display_name("/etc/passwd") == "passwd"

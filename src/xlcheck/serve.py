@@ -26,6 +26,7 @@ import asyncio
 import dataclasses
 import json
 import multiprocessing
+import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -191,6 +192,31 @@ async def drain(stream) -> None:
             return
 
 
+def remove_abandoned(folder: Path) -> list[Path]:
+    """Delete the temporary folders of servers that were killed outright (power cut, kill -9), so that
+    no upload outlives its server: 'xlcheck-serve-PID-…' whose process PID no longer runs.
+
+    A PID reused by another process keeps its folder until a later start; it is never one still in use."""
+    removed = []
+    for candidate in folder.glob("xlcheck-serve-*-*"):
+        pid = candidate.name.split("-")[2]
+        if not pid.isdigit() or pid_alive(int(pid)) or not candidate.is_dir() or candidate.is_symlink():
+            continue
+        shutil.rmtree(candidate, ignore_errors=True)
+        removed.append(candidate)
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive, another user's
+        return True
+    return True
+
+
 class Service:
     """The server's state: upload limit, default profile, worker pool and private temporary folder."""
 
@@ -203,7 +229,8 @@ class Service:
         self.assets = {path: (resources.files("xlcheck") / "page" / name).read_bytes() for path, (name, _) in ASSETS.items()}
 
     def start(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="xlcheck-serve-"))
+        remove_abandoned(Path(tempfile.gettempdir()))
+        self.root = Path(tempfile.mkdtemp(prefix=f"xlcheck-serve-{os.getpid()}-"))
         self.pool = self._new_pool()
 
     def stop(self) -> None:
