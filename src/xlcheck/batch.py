@@ -120,17 +120,21 @@ def process_one(path: Path, fix: bool, out: Path | None, options: dict) -> FileR
 
 
 def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None] | None = None, jobs: int = 1,
-              progress: Callable[[], None] | None = None, options: dict | None = None) -> list[FileReport]:
+              progress: Callable[[], None] | None = None, options: dict | None = None,
+              work: Callable[[Path, Path | None], object] | None = None) -> list[FileReport]:
     """check_workbook or fix_workbook over `files`, in input order. With jobs > 1 and more than one
     file, over a pool of processes. `options` (picklable) go to every call as keyword arguments;
-    `progress` is called once per finished file."""
+    `progress` is called once per finished file. `work(path, out)` (picklable, never raising), when
+    given, is done on each file instead (export uses it); a worker that dies is that file's FileReport error."""
     outputs = outputs if outputs is not None else [None] * len(files)
     options = options or {}
     jobs = max(1, min(jobs, len(files)))
+    if work is None:
+        work = functools.partial(_process_with, fix=fix, options=options)
     if jobs == 1:
         reports = []
         for path, out in zip(files, outputs):
-            reports.append(process_one(path, fix, out, options))
+            reports.append(work(path, out))
             if progress:
                 progress()
         return reports
@@ -139,7 +143,7 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
     results: list[FileReport | None] = [None] * len(files)
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_ctrl_c_to_the_main_process)
     try:
-        futures = {pool.submit(process_one, path, fix, out, options): index for index, (path, out) in enumerate(zip(files, outputs))}
+        futures = {pool.submit(work, path, out): index for index, (path, out) in enumerate(zip(files, outputs))}
         for future in as_completed(futures):
             index = futures[future]
             try:
@@ -157,6 +161,10 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
     return results  # type: ignore[return-value]
 
 
+def _process_with(path: Path, out: Path | None, *, fix: bool, options: dict) -> FileReport:
+    return process_one(path, fix, out, options)
+
+
 def _leave_ctrl_c_to_the_main_process() -> None:
     """Worker processes ignore Ctrl-C: the main process stops the batch, without a traceback from each worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -171,17 +179,18 @@ def default_jobs() -> int:
 
 
 def run_with_progress(files: list[Path], *, fix: bool, outputs: list[Path | None] | None, jobs: int,
-                      options: dict | None = None) -> list[FileReport]:
+                      options: dict | None = None, work: Callable[[Path, Path | None], object] | None = None,
+                      description: str | None = None) -> list[FileReport]:
     """run_batch with a progress bar on stderr when stderr is a terminal and the batch is more than a few files."""
     if len(files) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
-        return run_batch(files, fix=fix, outputs=outputs, jobs=jobs, options=options)
+        return run_batch(files, fix=fix, outputs=outputs, jobs=jobs, options=options, work=work)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("更正中" if fix else "检查中", total=len(files))
-        return run_batch(files, fix=fix, outputs=outputs, jobs=jobs, options=options, progress=lambda: bar.advance(task))
+        task = bar.add_task(description or ("更正中" if fix else "检查中"), total=len(files))
+        return run_batch(files, fix=fix, outputs=outputs, jobs=jobs, options=options, work=work, progress=lambda: bar.advance(task))
 
 
 # ---------------------------------------------------------------- the summary table
@@ -241,23 +250,10 @@ def write_summary(reports: list[FileReport], path: Path) -> None:
         writer.writerow(SUMMARY_HEADER)
         writer.writerows([_csv_safe(v) for v in row] for row in rows)
         handle.flush()
-    elif suffix == ".xlsx":
-        import xlsxwriter
+    elif suffix == ".xlsx":  # with the forms' totals and charts: summary_book.py
+        from .summary_book import write_summary_book
 
-        book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
-        sheet = book.add_worksheet("汇总")
-        bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, SUMMARY_HEADER, bold)
-        for number, row in enumerate(rows, start=1):
-            sheet.write_string(number, 0, row[0])
-            for col in range(1, 5):
-                sheet.write_number(number, col, row[col])
-            sheet.write_string(number, 5, row[5])
-        sheet.set_column(0, 0, min(max((_width(r[0]) for r in rows), default=8) + 2, 80))
-        sheet.set_column(5, 5, min(max((_width(r[5]) for r in rows), default=8) + 2, 80))
-        sheet.freeze_panes(1, 0)
-        book.close()
+        write_summary_book(reports, buffer)
     else:
         raise ValueError(f"summary must be .csv or .xlsx, not {path.name}")
     with replacing(path) as output:

@@ -160,6 +160,59 @@ def fix(
     emit(reports, format, summary)
 
 
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    paths: list[str] = typer.Argument(..., help="工作簿或文件夹"),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出：.xlsx 文件；--format csv/parquet 时为文件夹"),
+    format: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", help="xlsx（一个工作簿，每表一个工作表）、csv 或 parquet（文件夹中每表一个文件）"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+) -> None:
+    """导出：把所有表单的数据整理成表格（表单、预算、指标、核查结果），每行带文件、工作表和单元格；
+    填报值与核算值并列，数字保存为数字。原文件不动。"""
+    from .export import ExportError, export_files, frames, write_tables
+    from .report import EXIT_FINDINGS, EXIT_OK
+
+    files = expand(input_paths(paths))
+    if out is None:
+        usage_error("export 需要 -o：.xlsx 文件，或 --format csv/parquet 时的文件夹。 (export needs -o OUT.xlsx or -o DIR --format csv|parquet)")
+    if format is ExportFormat.xlsx and out.suffix.lower() != ".xlsx":
+        usage_error(f"-o {display(out)} 应为 .xlsx 文件；导出为 CSV 或 Parquet 文件夹请加 --format csv 或 --format parquet。"
+                    " (-o takes an .xlsx file, or a folder with --format csv|parquet)")
+    if format is not ExportFormat.xlsx and out.exists() and not out.is_dir():
+        usage_error(f"-o {display(out)} 已是一个文件；--format {format.value} 需要一个文件夹。 (-o must be a folder for csv/parquet)")
+    clash = next((path for path in files if same_file(out, path)), None)
+    if clash is not None:
+        usage_error(f"-o 指向的 {display(out)} 就是输入的工作簿，为保护该文件已停止，什么也没有写。 (-o names an input)")
+    options = config_options(input_paths(paths), profile, select, ignore, config)
+    results = export_files(files, config=options["config"], jobs=jobs or default_jobs(), progress=True)
+    tables = frames(results)
+    try:
+        written = write_tables(tables, out, format.value)
+    except ExportError as error:
+        usage_error(str(error))
+    except OSError as error:
+        typer.echo(f"无法写入 {display(out)}：{error.strerror or error}。 (cannot write the export)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    unread = [r for r in results if r.error is not None]
+    for result in unread:
+        typer.echo(f"{display(result.path)}：无法读取 — {result.error.message}", err=True)
+    counts = "，".join(f"{name} {len(frame)} 行" for name, frame in tables.items())
+    typer.echo(f"已导出 {len(results)} 个文件（{len(unread)} 个无法读取）：{counts}")
+    for path in written:
+        typer.echo(f"  {display(path)}")
+    raise typer.Exit(EXIT_ERROR if unread else EXIT_FINDINGS if any(r.errors for r in results) else EXIT_OK)
+
+
 @app.command()
 def watch(
     folder: Path = typer.Argument(..., help="要监视的文件夹（各单位把工作簿放进来）"),
