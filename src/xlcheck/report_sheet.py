@@ -144,7 +144,7 @@ class ReportSheet:
             message = finding.message + (finding.related_text if len(related) > 2 else "")
             values = [number, SEVERITY_WORDS[finding.severity.value], finding.sheet, finding.cell, finding.form, finding.field,
                       finding.reported, finding.expected, "是" if self.fixed and finding.fixable else "否", message,
-                      finding.rule, related_cells(related)]
+                      finding.rule, related_cells(related, finding.sheet)]
             for col, value in enumerate(values, start=1):
                 if col == 12 and related:  # the first related cell is a link too; all of them are in 说明 when many
                     out.put(row, col, value, f.link_wrapped)
@@ -241,11 +241,13 @@ class ReportSheet:
         return None
 
 
-def related_cells(related: list[str]) -> str:
-    """The 相关单元格 column: up to two cells, else the first and how many ('表!E12 等 18 处')."""
-    if len(related) <= 2:
-        return "；".join(related)
-    return f"{related[0]} 等 {len(related)} 处"
+def related_cells(related: list[str], own_sheet: str) -> str:
+    """The 相关单元格 column: up to two cells, else the first and how many ('E12 等 18 处'); a cell on
+    the finding's own sheet without the sheet's name (LibreOffice does not wrap a link's text)."""
+    shown = [cell[len(own_sheet) + 1:] if cell.startswith(own_sheet + "!") else cell for cell in related]
+    if len(shown) <= 2:
+        return "；".join(shown)
+    return f"{shown[0]} 等 {len(shown)} 处"
 
 
 def _is_cell(text: str) -> bool:
