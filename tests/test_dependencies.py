@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORT_NAMES = {"python-calamine": "python_calamine", "python-multipart": "python_multipart"}
-OPTIONAL_MODULES = {"serve": ("serve.py",)}  # extra → the only modules that may import its packages  # distribution name → module name, where they differ
+OPTIONAL_MODULES = {"serve": ("serve.py",), "parquet": ("export.py",)}  # extra → the only modules that may import its packages  # distribution name → module name, where they differ
 
 
 def imported_modules(only: tuple[str, ...] | None = None, skip: tuple[str, ...] = ()) -> set[str]:

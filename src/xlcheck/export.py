@@ -41,7 +41,6 @@ NUMBER_COLUMNS = {"填报总分", "核算总分", "错误", "警告", "提示", 
                   "核算执行率", "核算得分", "填报数值", "核算数值"}
 PERCENT_COLUMNS = {"执行率", "核算执行率"}
 KIND_WORDS = {"project": "项目支出", "department": "部门整体"}
-LAYOUT_WORDS = {"hubei": "湖北项目表", "department": "部门整体表", "national": "财政部2020项目表"}
 FORMATS = ("xlsx", "csv", "parquet")
 
 
@@ -169,7 +168,7 @@ def form_rows(path: Path, checks: list, sheets: dict, findings: list) -> dict[st
         unit, year = header_fields(sheets.get(form.sheet), form)
         own = [f for f in findings if f.sheet == form.sheet and f.form == form.name]
         counts = {s: sum(1 for f in own if f.severity == s) for s in Severity}
-        tables["表单"].append({**base, "表式": LAYOUT_WORDS.get(form.layout, form.layout), "单位": unit, "年度": year,
+        tables["表单"].append({**base, "表式": form.layout, "单位": unit, "年度": year,
                               "规则配置": check.profile.name, "填报总分": number(form.total),
                               "核算总分": number(check.settled.get("total")), "错误": counts[Severity.ERROR],
                               "警告": counts[Severity.WARNING], "提示": counts[Severity.INFO],
@@ -279,8 +278,8 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list[Path]:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise ExportError("导出 Parquet 需要 pyarrow，本机未安装。请运行 pip install pyarrow，或改用 --format csv。"
-                              " (pyarrow is not installed: pip install pyarrow, or use --format csv)") from None
+            raise ExportError("导出 Parquet 需要 pyarrow，本机未安装。请运行 pip install 'xlcheck[parquet]'（或 pip install pyarrow），"
+                              "或改用 --format csv。 (pyarrow is not installed: pip install 'xlcheck[parquet]', or use --format csv)") from None
     targets = {name: out if fmt == "xlsx" else out / f"{name}.{fmt}" for name in tables}
     if fmt != "xlsx":
         out.mkdir(parents=True, exist_ok=True)
@@ -330,7 +329,7 @@ def _write_xlsx(tables: dict, path) -> None:
                 if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                     continue
                 if column in NUMBER_COLUMNS or column == "年度":
-                    fmt = percent if column in PERCENT_COLUMNS else (decimal if column not in ("错误", "警告", "提示") else None)
+                    fmt = percent if column in PERCENT_COLUMNS else (decimal if column not in ("错误", "警告", "提示", "年度") else None)
                     sheet.write_number(r, c, float(value), fmt)
                     widths[c] = max(widths[c], 10)
                 else:
