@@ -39,7 +39,8 @@ def read_looks(path: str | Path) -> dict[str, SheetLook]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=Path(path).read_bytes(), formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(file_contents=Path(path).read_bytes(), formatting_info=True, on_demand=True,
+                                  ragged_rows=True)  # rows as long as their cells: a stray far cell is not a grid
     except Exception:  # xlrd refuses some files calamine reads: then formats stay unknown, never a crash
         return {}
     looks = {}

@@ -528,13 +528,16 @@ class _RowReader:
             children = len(c)
             if not children:  # no <v>, <f> or <is>: an empty (perhaps styled) cell
                 continue
-            if children == 1 and c[0].tag == v_tag:  # just a value: cells are immutable, equal ones shared
-                key = (c.get("t"), c[0].text, c.get("s"))
-                cell = plain.get(key, plain)
-                if cell is plain:
-                    cell = plain[key] = self.cell(c, v_tag, f_tag, is_tag)
-            else:
-                cell = self.cell(c, v_tag, f_tag, is_tag)
+            try:
+                if children == 1 and c[0].tag == v_tag:  # just a value: cells are immutable, equal ones shared
+                    key = (c.get("t"), c[0].text, c.get("s"))
+                    cell = plain.get(key, plain)
+                    if cell is plain:
+                        cell = plain[key] = self.cell(c, v_tag, f_tag, is_tag)
+                else:
+                    cell = self.cell(c, v_tag, f_tag, is_tag)
+            except (InvalidOperation, ValueError, IndexError) as exc:  # 'NaN', 'INF', '1,5', a string index past the end
+                raise ValueError(f"cell {a1(row, col)} holds {c[0].text if children else ''!r}, not a value Excel can hold") from exc
             if cell is not None:
                 if (row, col) in cells:  # two values for one cell: which would a spreadsheet program show?
                     raise ValueError(f"two cells at {a1(row, col)}")
@@ -703,10 +706,61 @@ def _quiet_stderr():
         os.close(saved)
 
 
+SPARSE_GRID = 1_000_000  # a sheet spanning more cells than this ...
+SPARSE_RATIO = 20  # ... and this many times the cells it holds is read cell by cell
+
+
+def _sparse_xls(path: Path) -> list[Sheet] | None:
+    """The sheets of an .xls read cell by cell with xlrd, when one of them holds few cells spread over a
+    huge grid (one stray value at IV65536): calamine builds every sheet's whole grid when it opens the
+    file (a gigabyte and most of a minute for one stray cell). None when no sheet is so (or xlrd cannot
+    read the file): calamine then reads it, faster."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=path.read_bytes(), ragged_rows=True, formatting_info=True)
+        sheets, sparse = [], False
+        for sheet in book.sheets():
+            lengths = [sheet.row_len(r) for r in range(sheet.nrows)]
+            grid, count = sheet.nrows * max(lengths, default=0), sum(lengths)
+            sparse = sparse or (grid > SPARSE_GRID and grid > SPARSE_RATIO * count)
+            cells = {}
+            for r in range(sheet.nrows):
+                for c, cell in enumerate(sheet.row(r)):
+                    value = _xlrd_value(cell, book.datemode)
+                    if value is not None:
+                        cells[(r + 1, c + 1)] = SourceCell(value=value)
+            merged = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in sheet.merged_cells]
+            sheets.append(Sheet(name=sheet.name, cells=cells, merged=merged, hidden=sheet.visibility != 0))
+    except Exception:  # xlrd refuses some files calamine reads
+        return None
+    return sheets if sparse else None
+
+
+def _xlrd_value(cell, datemode: int) -> str | Decimal | bool | None:
+    """An xlrd cell as _xls_value would give calamine's: error cells empty, as calamine reads them."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            moment = xlrd.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return _xls_value(cell.value)
+        return moment.date().isoformat() if moment.time() == datetime.time() else moment.isoformat(sep=" ")
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT):
+        return _xls_value(cell.value)
+    return None
+
+
 def _read_xls(path: Path) -> list[Sheet]:
     import python_calamine as calamine
 
     def read() -> list[Sheet]:
+        sparse = _sparse_xls(path)
+        if sparse is not None:
+            return sparse
         with path.open("rb") as handle:  # from_path would trust the file name's extension
             book = calamine.CalamineWorkbook.from_filelike(handle)
         sheets = []

@@ -1000,7 +1000,7 @@ def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
                     continue
                 written.add(key)
                 data = edits[key] if key in edits else pkg.read(info.filename)
-                copy = zipfile.ZipInfo(info.filename, info.date_time)
+                copy = zipfile.ZipInfo(info.filename.replace("\\", "/"), info.date_time)  # part names use '/'
                 copy.compress_type = info.compress_type
                 copy.external_attr = info.external_attr
                 copy.create_system = info.create_system
