@@ -148,3 +148,87 @@ def test_a_form_cut_short_is_info_never_an_error(tmp_path):
     assert report.error is None and errors(report) == []
     sums = by_rule(report, "XC308")
     assert [f.severity for f in sums] == [Severity.INFO] and "可能只展示了部分指标" in sums[0].message
+
+
+# The national shape with a split target under a two-row header: 年度指标值 merged over 指标性质 | 指标值 |
+# 度量单位, and 实际完成值 / 分值 / 得分 merged down beside them.
+def split_form(signs=("﹦", "≥", "≧", "定性"), label="项目资金（万元）", money=("年初预算数", "全年预算数", "全年执行数")):
+    rows = [
+        ["项目支出绩效自评表"],
+        ["项目名称", None, "卫片执法补助"],
+        [label, None, None, None, *money, "分值", "执行率", "得分"],
+        [None, None, "年度资金总额", None, 7.29, 7.29, 7.29, 10, "100%", 10],
+        ["绩效指标", None, None, "年度指标值", None, None, "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
+        ["产出指标", "数量指标", "补助经费", signs[0], 72890, "元", 72890, 30, 30],
+        [None, "质量指标", "验收合格率", signs[1], 95, "%", 90, 30, 30],
+        ["效益指标", "社会效益指标", "责停率", signs[2], 95, "%", 96, 20, 20],
+        ["满意度指标", "服务对象满意度指标", "群众评价", signs[3], "好评", None, "好评", 10, 10],
+        ["总分", None, None, None, None, None, None, 100, 100],
+    ]
+    merges = ("D5:F5", "G5:G6", "H5:H6", "I5:I6", "J5:J6", "A7:A8")
+    if len(money) == 2:
+        rows[2] = [label, None, None, None, *money, "分值", "执行率", "得分"]
+        rows[3] = [None, None, "年度资金总额", None, 7.29, 7.29, 10, "100%", 10]
+    return rows, merges
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (2, 1)])
+def test_split_targets_read_as_one_target(tmp_path, offset):
+    rows, merges = split_form()
+    report = check_workbook(build(tmp_path / "split.xlsx", rows, merges, offset=offset))
+    assert report.error is None and len(report.checks) == 1
+    targets = [r["target"] for r in report.checks[0].form.records["indicators"]]
+    assert targets == ["72890元", "≥95%", "≥95%", "好评"]
+    # 验收合格率 90 against ≥95%: 30 × 90/95 = 28.42, not 30
+    wrong = errors(report)
+    score_col, total_row = "IJ"[offset[1]], 11 + offset[0]
+    assert {(f.rule, f.cell) for f in wrong} == {("XC301", f"{score_col}{8 + offset[0]}"), ("XC401", f"{score_col}{total_row}")}
+    score = next(f for f in wrong if f.rule == "XC301")
+    assert score.expected_value == Decimal("28.42")
+
+
+@pytest.mark.parametrize("sign", ["≥", "≧", "＞", "≤", "≦", "＜", "=", "＝", "═", "﹦"])
+def test_every_sign_spelling_is_understood(tmp_path, sign):
+    rows, merges = split_form(signs=(sign, "≥", "≥", "定性"))
+    rows[6][6], rows[6][8] = 72890, 30  # met under any sign: =, ≥, ≤ with the same value
+    report = check_workbook(build(tmp_path / "sign.xlsx", rows, merges))
+    assert not [f for f in report.findings if f.rule == "XC305" and "补助经费" in f.message]
+    first = report.checks[0].form.records["indicators"][0]["target"]
+    assert first.endswith("72890元") and first[0] in "≥≤><7"
+
+
+@pytest.mark.parametrize("label", ["资金情况（万元）", "预算资金", "年度预算申请（万元）", "项目资金"])
+def test_other_funding_labels_without_initial_budget(tmp_path, label):
+    rows, merges = split_form(label=label, money=("全年预算数", "全年执行数"))
+    report = check_workbook(build(tmp_path / "labels.xlsx", rows, merges))
+    assert report.error is None and len(report.checks) == 1
+    line = report.checks[0].form.records["budget"][0]
+    assert (line["budget"], line["spent"], line["initial"]) == (Decimal("7.29"), Decimal("7.29"), None)
+
+
+# A Sichuan form: 预算执行情况（10分） with 调整后预算数 / 预算执行数 / 权重, split targets in one header row.
+SICHUAN = [
+    ["部门预算项目支出绩效自评表（2023年度）"],
+    ["项目名称", "工资性支出"],
+    ["预算执行情况（10分）", "年度预算数（万元）", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
+    [None, "总额", 238.93, 251.89, 226.7, "90%", 10, 10],
+    [None, "其中：财政资金", 238.93, 251.89, 226.7, "90%", "/", "/"],
+    [None, "单位资金", 0, 0, 0, 0, "/", "/"],
+    ["绩效指标（90分）", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"],
+    [None, "产出指标", "数量指标", "发放覆盖率", "＝", 100, "%", "100%", 60, 60],
+    [None, "效益指标", "社会效益指标", "足额保障率", "≧", 98, "%", "99%", 30, 30],
+    ["合计", None, None, None, None, None, None, None, 100, 100],
+]
+
+
+def test_sichuan_form_reads_its_budget_and_weights(tmp_path):
+    report = check_workbook(build(tmp_path / "sichuan.xlsx", SICHUAN, ("A7:A9",)))
+    assert report.error is None and len(report.checks) == 1
+    check = report.checks[0]
+    assert check.form.layout == "sichuan" and check.profile.name == "national"
+    line = check.form.records["budget"][0]
+    assert (line["budget"], line["spent"], line["weight"]) == (Decimal("251.89"), Decimal("226.7"), Decimal("10"))
+    # 226.7 / 251.89 = 90.00%: 得分 10 × 0.9000 = 9, not 10; the total 100 follows (9 + 90 = 99)
+    assert {(f.rule, f.cell) for f in errors(report)} == {("XC102", "H4"), ("XC401", "J10")}
+    assert [r["target"] for r in check.form.records["indicators"]] == ["100%", "≥98%"]

@@ -4,12 +4,13 @@ families come first. `xlcheck layouts` lists them."""
 
 from __future__ import annotations
 
-from . import department, hubei, national
+from . import department, hubei, national, sichuan
 from .spec import LayoutSpec
 
 SPECS: tuple[LayoutSpec, ...] = (
     department.SPEC,
     hubei.SPEC,
+    sichuan.SPEC,
     national.SPEC,
 )
 

@@ -11,7 +11,8 @@ SPEC = LayoutSpec(
     kind="project",
     profile="national",
     funding=Funding(
-        labels=(r"项目资金(?:\((?:万元|元)\))?$",),
+        labels=(r"项目资金(?:\((?:万元|元)\))?$", r"资金情况(?:\((?:万元|元)\))?$", r"预算资金(?:\((?:万元|元)\))?$",
+                r"年度预算申请(?:\((?:万元|元)\))?$", r"资金投入(?:\((?:万元|元)\))?$"),
         columns=NATIONAL_FUNDING_COLUMNS,
         marks=("全年预算数", "全年执行数", "年初预算数", "分值"),
         lines="parts",

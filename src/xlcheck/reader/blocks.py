@@ -148,6 +148,9 @@ def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, 
     target, unit; a 度量单位 under 实际完成值 is the actual's unit (actual_unit).
     """
     columns = header_columns(grid, header_row, wanted)
+    above = header_columns(grid, header_row - 1, {k: v for k, v in wanted.items() if k not in columns})
+    if len(above) >= 2:  # a two-row header: 实际完成值, 分值, 得分 merged down beside 一级指标 | 二级指标 …
+        columns.update(above)
     below = header_row + 1
     split = wanted.get("sign", ()) + wanted.get("unit", ())
     if not split or not any(grid.label(below, c).startswith(split) for c in grid.cols(below)):

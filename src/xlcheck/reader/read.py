@@ -81,10 +81,12 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
         header = range(anchor[0], anchor[0] + 3)
         marks = [grid.label(r, c) for r in header for c in grid.cols(r)]
         named = [spec for spec in SPECS if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in marks)]
-    for spec in named:
+    header = range(anchor[0], min(anchor[0] + 3, body.stop))
+    fitting = [spec for spec in named if any(funding_header(grid, row, spec) for row in header)] or named
+    for spec in fitting:
         if spec.accepts(labels):
             return spec
-    return named[0] if named else SPECS[-1]
+    return fitting[0] if fitting else SPECS[-1]
 
 
 def find_forms(sheet) -> list[Form]:
@@ -247,7 +249,7 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
             for record in indicators:
                 if first <= record["row"] <= last:
                     record["section"] = key
-    if not all(record["section"] for record in indicators) or not indicators:
+    if not any(s.kind == "indicators" for s in sections) or not all(record["section"] for record in indicators):
         sections.append(Section("indicators", "绩效指标", "indicators", weights.get("indicators")))
         for record in indicators:
             record["section"] = record["section"] or "indicators"
