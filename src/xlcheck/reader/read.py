@@ -20,6 +20,7 @@ from .blocks import (
     budget_record,
     find_title,
     header_columns,
+    indicator_columns,
     is_indicator_header,
     labelled_text,
     labelled_value,
@@ -328,7 +329,7 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
     header_row = next((r for r in range(anchor[0], table_end + 1)
                        if is_indicator_header(grid, r, spec.indicators.header)), None)
     if header_row is not None:
-        columns = header_columns(grid, header_row, spec.indicators.columns)
+        columns, _ = indicator_columns(grid, header_row, spec.indicators.columns)
         last = table_end
         total_row, row_total = read_total_row(fc, header_row, end, columns)
         last = min(last, (total_row or table_end + 1) - 1)
