@@ -226,7 +226,7 @@ def test_sichuan_form_reads_its_budget_and_weights(tmp_path):
     report = check_workbook(build(tmp_path / "sichuan.xlsx", SICHUAN, ("A7:A9",)))
     assert report.error is None and len(report.checks) == 1
     check = report.checks[0]
-    assert check.form.layout == "sichuan" and check.profile.name == "national"
+    assert check.form.layout == "sichuan_project" and check.profile.name == "national"
     line = check.form.records["budget"][0]
     assert (line["budget"], line["spent"], line["weight"]) == (Decimal("251.89"), Decimal("226.7"), Decimal("10"))
     # 226.7 / 251.89 = 90.00%: 得分 10 × 0.9000 = 9, not 10; the total 100 follows (9 + 90 = 99)
