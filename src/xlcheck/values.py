@@ -75,6 +75,16 @@ def _plain(x: Decimal) -> str:
     return "0" if x == 0 else format(x.normalize(), "f")
 
 
+def amount(x: Decimal) -> str:
+    """An amount (预算数, 执行数 …) exactly as written, never rounded: a sum of 其中 lines written 89.974 stays
+    89.974 万元 (rounding it to 89.97 would change the amount by 40 元).
+
+    >>> amount(Decimal("89.974")), amount(Decimal("13247.00")), amount(Decimal("0"))
+    ('89.974', '13247', '0')
+    """
+    return _plain(x)
+
+
 def fmt(x: Decimal, places: int = 2) -> str:
     """Round half up to `places` decimals and drop trailing zeros.
 

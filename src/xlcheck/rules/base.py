@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..model import BLOCK_COLUMNS, CellRef, Finding, Form, Severity, SourceCell, parse_a1
 from ..profiles import Profile, profile_for
-from ..values import fmt, fmt_percent, round_half_up
+from ..values import amount, fmt, fmt_percent, round_half_up
 
 
 @dataclass
@@ -86,15 +86,19 @@ class Check:
         return address if "!" in address else f"{self.form.sheet}!{address}"
 
     def check_number(self, rule: "Rule", address: str | None, field_name: str, reported: Decimal | None,
-                     expected: Decimal, message: str, *, percent: bool = False, related: list[str] = ()) -> bool:
+                     expected: Decimal, message: str, *, percent: bool = False, exact: bool = False,
+                     related: list[str] = ()) -> bool:
         """Compare a reported number with its recomputed value at 2 decimals (rates as percentages);
         add a fixable error when they differ. A cell that holds something unreadable (#REF!, a formula
-        never calculated) where the value is certain is an error too. Returns True when it matched."""
-        shown = fmt_percent if percent else fmt
+        never calculated) where the value is certain is an error too. Returns True when it matched.
+        exact: an amount summed from other amounts (89.974 = 89.974 + 0) is shown and written as it is,
+        never rounded; it still matches a reported value equal to it at 2 decimals."""
+        shown = fmt_percent if percent else amount if exact else fmt
         scale = Decimal(100) if percent else Decimal(1)
-        expected = self.profile.round(expected * scale) / scale
-        if reported is not None and self.profile.round(reported * scale) == expected * scale:
+        if reported is not None and self.profile.round(reported * scale) == self.profile.round(expected * scale):
             return True
+        if not exact:
+            expected = self.profile.round(expected * scale) / scale
         cell = self.source(address)
         if reported is None and (cell is None or (cell.error is None and cell.formula is None)):
             return True  # nothing was filled in: not a wrong number
@@ -109,7 +113,7 @@ class Check:
             expected=shown(expected),
             message=message,
             fixable=address is not None,
-            expected_value=stored_form(cell, expected, percent),
+            expected_value=stored_form(cell, expected, percent, exact),
             related=related,
         )
         return False
@@ -129,7 +133,7 @@ def rows(form: Form, block: str) -> list[tuple]:
     return [kind(index, *(record.get(c) for c in columns)) for index, record in enumerate(form.records.get(block, []))]
 
 
-def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool) -> Decimal | str:
+def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool, exact: bool = False) -> Decimal | str:
     """The recomputed value the way the cell stores its value, so the fixed cell looks like its neighbours.
 
     A rate: text '95.12%' -> '95.21%'; a number 95.12 (percent points) -> 95.21; a percent-formatted
@@ -141,6 +145,8 @@ def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool) -> De
         if cell is not None and isinstance(cell.value, Decimal) and not cell.is_percent_format and cell.value > Decimal("1.5"):
             return round_half_up(expected * 100)
         return round_half_up(expected, 4)
+    if exact:  # an amount: written as the sum came out, in the cell's kind (text stays text)
+        return amount(expected) if cell is not None and isinstance(cell.value, str) else expected
     if cell is not None and isinstance(cell.value, str):
         return fmt(expected)
     return round_half_up(expected)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..language import says_nothing
 from ..model import Severity, a1, parse_a1
-from ..values import fmt, fmt_percent
+from ..values import amount, fmt, fmt_percent
 from .base import Check, rule
 
 AMOUNTS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"))
@@ -60,7 +60,7 @@ def execution_rate(check: Check) -> None:
         what = ("全年执行数/年初预算数" if base is row.initial else "全年执行数/全年预算数") if row.initial is not None else "执行数/预算数"
         check.check_number(
             execution_rate, row.rate_cell, "执行率", row.rate, expected,
-            f"执行率应为 {what} = {fmt(row.spent)}/{fmt(base)} = {check.fmt_percent(expected)}",
+            f"执行率应为 {what} = {amount(row.spent)}/{amount(base)} = {check.fmt_percent(expected)}",
             percent=True,
         )
 
@@ -82,7 +82,7 @@ def budget_score(check: Check) -> None:
         capped = "（不超过权重）" if weight * rate > weight else ""
         check.check_number(
             budget_score, row.score_cell, "预算执行得分", row.score, expected,
-            f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {fmt(row.spent)}/{fmt(base)} = {check.fmt(expected)}{capped}",
+            f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}{capped}",
         )
         check.settled["budget_score"] = check.round(expected)
         return  # the first budget line is the scored one (年度财政资金总额 / 部门整体支出总额)
@@ -128,8 +128,8 @@ def spending_parts(check: Check) -> None:
     for row, _ in _rows(check):
         if basic + project != row.spent:
             check.add(
-                spending_parts, row.spent_cell, "执行数", fmt(row.spent), fmt(basic + project),
-                f"执行数 {fmt(row.spent)} 与 基本支出总额 + 项目支出总额 = {fmt(basic)} + {fmt(project)} = {fmt(basic + project)} 不一致",
+                spending_parts, row.spent_cell, "执行数", amount(row.spent), amount(basic + project),
+                f"执行数 {amount(row.spent)} 与 基本支出总额 + 项目支出总额 = {amount(basic)} + {amount(project)} = {amount(basic + project)} 不一致",
                 related=[fields["基本支出总额"][1].address, fields["项目支出总额"][1].address],
             )
         return
@@ -160,7 +160,7 @@ def parts_add_up(check: Check) -> None:
             continue
         added = sum((v for v in values if v is not None), Decimal(0))
         part_cells = [getattr(row, f"{name}_cell") for row in parts if getattr(row, name) is not None]
-        listing = " + ".join(f"{row.item} {fmt(getattr(row, name))}" for row in parts if getattr(row, name) is not None)
+        listing = " + ".join(f"{row.item} {amount(getattr(row, name))}" for row in parts if getattr(row, name) is not None)
         if not whole:
             if added and not any(getattr(row, f"{name}_cell") in unreadable for row in parts):
                 fill_total(check, total, name, label, added, listing, part_cells)
@@ -173,15 +173,15 @@ def parts_add_up(check: Check) -> None:
             expected = whole - (added - getattr(row, name))
             check.check_number(
                 parts_add_up, getattr(row, f"{name}_cell"), f"{label}（{row.item}）", getattr(row, name), expected,
-                f"其中各项之和应等于年度资金总额的{label} {fmt(whole)}；其中只有“{row.item}”一项有金额"
-                f"（{fmt(getattr(row, name))}），应为 {fmt(expected)}",
-                related=[getattr(total, f"{name}_cell")],
+                f"其中各项之和应等于年度资金总额的{label} {amount(whole)}；其中只有“{row.item}”一项有金额"
+                f"（{amount(getattr(row, name))}），应为 {amount(expected)}",
+                exact=True, related=[getattr(total, f"{name}_cell")],
             )
         else:
             check.add(
-                parts_add_up, getattr(total, f"{name}_cell"), f"{label}（其中各项之和）", fmt(added), fmt(whole),
-                f"其中各项之和 {listing} = {fmt(added)}，与年度资金总额的{label} {fmt(whole)} 不一致"
-                f"（相差 {fmt(whole - added)}），请核对是哪一项填错",
+                parts_add_up, getattr(total, f"{name}_cell"), f"{label}（其中各项之和）", amount(added), amount(whole),
+                f"其中各项之和 {listing} = {amount(added)}，与年度资金总额的{label} {amount(whole)} 不一致"
+                f"（相差 {amount(whole - added)}），请核对是哪一项填错",
                 related=part_cells,
             )
 
@@ -196,14 +196,15 @@ def fill_total(check: Check, total, name: str, label: str, added: Decimal, listi
         address = a1(parse_a1(row_cell)[0], parse_a1(part_cells[0])[1]) if row_cell else None
     if address is None:
         return
-    message = (f"年度资金总额的{label}{'为 0' if whole == 0 else '未填写'}，而其中各项有金额：{listing} = {fmt(added)}；"
-               f"总额应为 {fmt(added)}，执行率和得分据此计算")
+    message = (f"年度资金总额的{label}{'为 0' if whole == 0 else '未填写'}，而其中各项有金额：{listing} = {amount(added)}；"
+               f"总额应为 {amount(added)}，执行率和得分据此计算")
     if whole == 0:
-        check.check_number(parts_add_up, address, f"{label}（年度资金总额）", whole, added, message, related=part_cells)
+        check.check_number(parts_add_up, address, f"{label}（年度资金总额）", whole, added, message, exact=True,
+                           related=part_cells)
     else:
         shown = check.source(address)
-        check.add(parts_add_up, address, f"{label}（年度资金总额）", shown.text if shown else "", fmt(added), message,
-                  fixable=True, expected_value=check.round(added), related=part_cells)
+        check.add(parts_add_up, address, f"{label}（年度资金总额）", shown.text if shown else "", amount(added), message,
+                  fixable=True, expected_value=added, related=part_cells)
     # the settled total: XC101/XC102 (and XC104) compute the rate and score from it
     rows = check.rows("budget")
     rows[0] = rows[0]._replace(**{name: added})

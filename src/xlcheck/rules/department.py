@@ -11,7 +11,7 @@ import unicodedata
 from decimal import Decimal
 
 from ..model import Form, Severity
-from ..values import fmt, parse_value
+from ..values import amount, fmt, parse_value
 from .base import Check, rows, rule
 
 _NOT_WORD = re.compile(r"[\s\W_]+")
@@ -112,8 +112,8 @@ def project_spending(check: Check, projects: list[Form]) -> None:
     if expected == reported:
         return
     related = [transfer_ref.address] + [f"{p.sheet}!{line['spent_cell']}" for p, line in lines if line["spent_cell"]]
-    message = (f"项目支出总额 {fmt(reported)} 与 各项目表执行数合计 {fmt(spent)} + 上级转移资金 {fmt(transfer)}"
-               f" = {fmt(expected)} 不一致")
+    message = (f"项目支出总额 {amount(reported)} 与 各项目表执行数合计 {amount(spent)} + 上级转移资金 {amount(transfer)}"
+               f" = {amount(expected)} 不一致")
     spending = next((f for f in check.findings if f.rule == "XC104"), None)
     executed = check.rows("budget")[0].spent if check.rows("budget") else None
     basic = fields["基本支出总额"][0] if "基本支出总额" in fields else None
@@ -122,12 +122,12 @@ def project_spending(check: Check, projects: list[Form]) -> None:
         check.findings.remove(spending)
         check.check_number(
             project_spending, ref.address, "项目支出总额", reported, expected,
-            f"{message}；执行数 − 基本支出总额 = {fmt(executed)} − {fmt(basic)} = {fmt(expected)}，"
-            f"两个恒等式得出同一数值，项目支出总额应为 {fmt(expected)}",
-            related=[spending.cell, fields["基本支出总额"][1].address] + related,
+            f"{message}；执行数 − 基本支出总额 = {amount(executed)} − {amount(basic)} = {amount(expected)}，"
+            f"两个恒等式得出同一数值，项目支出总额应为 {amount(expected)}",
+            exact=True, related=[spending.cell, fields["基本支出总额"][1].address] + related,
         )
         return
     if spending is None and executed is not None and basic is not None and executed - basic == reported:
-        message += (f"；而 执行数 − 基本支出总额 = {fmt(executed)} − {fmt(basic)} = {fmt(reported)} 与之相符，"
+        message += (f"；而 执行数 − 基本支出总额 = {amount(executed)} − {amount(basic)} = {amount(reported)} 与之相符，"
                     "请核对各项目表的执行数和上级转移资金")
-    check.add(project_spending, ref.address, "项目支出总额", fmt(reported), fmt(expected), message, related=related)
+    check.add(project_spending, ref.address, "项目支出总额", amount(reported), amount(expected), message, related=related)
