@@ -120,6 +120,12 @@ def test_unreadable_uploads_get_plain_answers_and_the_server_goes_on(server, tmp
             assert path.name in entry["error"]["message"] and "xlcheck-upload" not in entry["error"]["message"]
             assert entry["path"] == path.name
     assert httpx.post(f"{server.url}api/check", content=b"not a form").status_code == 400
+    head = b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n'
+    for malformed in (head + b"\r\n" + MISTAKES.read_bytes()[:5000],  # ends inside the file
+                      head + b"X: " + b"a" * 40000 + b"\r\n\r\nabc\r\n--zz--\r\n"):  # a header without end
+        answer = httpx.post(f"{server.url}api/check", content=malformed,
+                            headers={"Content-Type": "multipart/form-data; boundary=zz"})
+        assert answer.status_code == 400 and answer.json()["files"][0]["error"]["code"] == "bad_request"
     assert httpx.post(f"{server.url}api/check", data={"profile": "hubei"}, files={"other": ("x", b"1")}).status_code == 400
     assert post(server, "check", MISTAKES).status_code == 200
 

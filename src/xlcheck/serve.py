@@ -125,6 +125,8 @@ async def receive_upload(request: Request, folder: Path, limit: int) -> Upload:
 
     def on_header_value(data, start, end):
         state["value"] += data[start:end]
+        if len(state["value"]) > 16 * 1024:
+            raise ValueError("part header too long")
 
     def on_header_end():
         state["headers"][state["field"].lower()] = state["value"]
@@ -152,6 +154,7 @@ async def receive_upload(request: Request, folder: Path, limit: int) -> Upload:
         if state["file"] is not None:
             state["file"].close()
             state["file"] = None
+            upload["complete"] = True
         elif state["name"]:
             fields[state["name"]] = bytes(state["text"]).decode("utf-8", "replace").strip()
         state["headers"], state["text"], state["name"] = {}, bytearray(), None
@@ -160,9 +163,13 @@ async def receive_upload(request: Request, folder: Path, limit: int) -> Upload:
         "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
         "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,
     })
+    received = 0
     try:
         stream = request.stream()
         async for chunk in stream:
+            received += len(chunk)
+            if received > limit + MB:  # the file's bytes are counted exactly; this bounds everything else
+                raise UploadRefused(413, "too_big", "")
             parser.write(chunk)
         parser.finalize()
     except UploadRefused:
@@ -175,6 +182,8 @@ async def receive_upload(request: Request, folder: Path, limit: int) -> Upload:
             state["file"].close()
     if "path" not in upload:
         raise UploadRefused(400, "bad_request", "请求中没有名为 file 的文件。 (no file field named 'file')")
+    if "complete" not in upload:  # the body ended inside the file: never check half a workbook
+        raise UploadRefused(400, "bad_request", "上传内容不完整，请重新上传。 (the upload ended inside the file)")
     return Upload(upload["name"], upload["path"], fields.get("profile") or None)
 
 
@@ -208,6 +217,10 @@ def remove_abandoned(folder: Path) -> list[Path]:
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether process `pid` runs. On Windows os.kill(pid, 0) would end that process: never asked there
+    (every folder counts as in use, so nothing is removed)."""
+    if os.name == "nt":
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -372,7 +385,8 @@ def listen(host: str, port: int):
 
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if os.name != "nt":  # restart at once after Ctrl-C; on Windows the option would let two servers share a port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
         sock.listen(128)
