@@ -124,3 +124,19 @@ def test_the_python_api_takes_the_config_that_load_config_finds(folder):
     assert load_config(folder.parent, None) == Config()  # nothing above: every rule, profile by layout
     with pytest.raises(ConfigError):
         parse_config("select = [1]\n", "x.toml")
+
+
+def test_watch_honours_the_drop_folders_xlcheck_toml(tmp_path):
+    """`xlcheck watch DIR` builds its options as check and fix do: DIR's xlcheck.toml leaves XC103 out of
+    the findings file and the 核查结果 sheet of every workbook dropped in."""
+    from xlcheck.cli import config_options
+    from xlcheck.watch import OUTPUT_FOLDER, Watcher
+
+    (tmp_path / "xlcheck.toml").write_text('ignore = ["XC103"]\n', encoding="utf-8")
+    shutil.copy(SAMPLES / "seed_mistakes.xlsx", tmp_path / "单位.xlsx")
+    watcher = Watcher(tmp_path, None, config_options([tmp_path], None, None, None, None))
+    [report] = [r for _ in range(3) for r in watcher.poll()]
+    assert report.output is not None and "XC103" not in {f.rule for f in report.findings}
+    assert report.findings  # the planted errors are still found
+    notes = (tmp_path / OUTPUT_FOLDER / "单位.checked.txt").read_text(encoding="utf-8")
+    assert "请说明原因" not in notes and "执行率应为" in notes
