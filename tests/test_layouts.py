@@ -232,3 +232,28 @@ def test_sichuan_form_reads_its_budget_and_weights(tmp_path):
     # 226.7 / 251.89 = 90.00%: 得分 10 × 0.9000 = 9, not 10; the total 100 follows (9 + 90 = 99)
     assert {(f.rule, f.cell) for f in errors(report)} == {("XC102", "H4"), ("XC401", "J10")}
     assert [r["target"] for r in check.form.records["indicators"]] == ["100%", "≥98%"]
+
+
+def test_a_workbook_without_a_form_says_what_it_found_and_what_is_missing(tmp_path):
+    rows = [["绩效指标"], [None, "一级指标", "二级指标", "指标名称", "年初目标值", "实际完成值", "得分"],
+            [None, "产出指标", "数量指标", "培训人次", "20人次", "20人次", 10]]
+    report = check_workbook(build(tmp_path / "only_indicators.xlsx", rows))
+    assert report.error is not None and report.error.code == "no_form"
+    assert "找到绩效指标表头（一级指标/二级指标），未找到预算执行情况（预算数/执行数/执行率）" in report.error.message
+    report = check_workbook(build(tmp_path / "contacts.xlsx", [["姓名", "电话"], ["张三", "123"]]))
+    assert report.error.code == "no_form"
+    assert "未找到绩效指标表头（一级指标/二级指标）、预算执行情况（预算数/执行数/执行率）" in report.error.message
+
+
+def test_layouts_lists_every_family_one_line_each():
+    from typer.testing import CliRunner
+
+    from xlcheck.cli import app
+    from xlcheck.layouts import SPECS
+
+    result = CliRunner().invoke(app, ["layouts"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [spec.name for spec in SPECS]
+    assert {"hubei", "department", "national", "sichuan_project"} <= {spec.name for spec in SPECS}
+    assert all(spec.title in line for spec, line in zip(SPECS, lines))

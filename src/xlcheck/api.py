@@ -11,7 +11,7 @@ from .legacy import xls_to_xlsx
 from .model import CellFix, CellRef, Finding, Severity, parse_a1
 from .package import Package, WorkbookError, detect_format
 from .profiles import Profile, resolve_profile
-from .reader import REPORT_SHEET, is_own_report, read_forms
+from .reader import REPORT_SHEET, is_own_report, read_forms, why_no_form
 from .rules import Check
 from .scorer import findings_of, score_forms
 
@@ -83,8 +83,8 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
     if not forms:
         report.error = WorkbookError(
             "no_form",
-            f"文件 “{report.shown_name}” 中没有找到绩效自评表（未找到“预算执行情况”“项目资金”等表头）。"
-            "请确认这是项目支出或部门整体绩效自评表。 (no recognisable form)",
+            f"文件 “{report.shown_name}” 中没有找到绩效自评表：{why_no_form(path)}。"
+            "请确认这是项目支出或部门整体绩效自评表（xlcheck layouts 列出能识别的表式）。 (no recognisable form)",
         )
         return report
     report.checks = score_forms(forms, chosen)

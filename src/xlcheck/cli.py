@@ -327,6 +327,16 @@ def output_failed(error: OSError) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
+@app.command()
+def layouts() -> None:
+    """列出能识别的表式（每种一行：名称、说明）。 (list the layout families xlcheck reads)"""
+    from .layouts import SPECS
+
+    width = max(len(spec.name) for spec in SPECS)
+    for spec in SPECS:
+        typer.echo(f"{spec.name.ljust(width)}  {spec.title}")
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character gets '?', not a traceback
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..model import Form, Sheet
 from ..legacy import read_xls_sheets
 from ..package import detect_format, read_sheets
-from .read import find_forms
+from .read import explain_no_form, find_forms
 
 REPORT_SHEET = "核查结果"
 REPORT_HEADER = ("序号", "工作表", "单元格", "项目", "检查项", "填报值", "核算值", "级别", "说明", "已更正")
@@ -36,3 +36,9 @@ def read_forms(path: str | Path) -> list[Form]:
             continue
         forms.extend(find_forms(sheet))
     return forms
+
+
+def why_no_form(path: str | Path) -> str:
+    """What the workbook shows of a form and what is missing, for the 'no form' message."""
+    sheets = read_xls_sheets(path) if detect_format(path) == "xls" else read_sheets(path)
+    return explain_no_form([sheet for sheet in sheets if not is_own_report(sheet)])

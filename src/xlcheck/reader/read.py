@@ -360,3 +360,38 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
         sections=sections,
         **total,
     )
+
+
+def what_is_there(sheet) -> tuple[set[str], set[str]]:
+    """What of a form a sheet shows, for a workbook in which no form was found: (found, missing); a sheet
+    with only an indicator table: found 绩效指标表头（一级指标/二级指标）, missing 预算执行情况（预算数/执行数/执行率）."""
+    grid = Grid(sheet)
+    found, missing = set(), set()
+    if grid.find(lambda l: l.endswith("自评表"), sorted(grid.rows)):
+        found.add("标题“…自评表”")
+    if any(is_indicator_header(grid, row) for row in grid.rows):
+        found.add("绩效指标表头（一级指标/二级指标）")
+    else:
+        missing.add("绩效指标表头（一级指标/二级指标）")
+    funding = grid.find(names_funding, sorted(grid.rows))
+    if funding:
+        found.add(f"“{sheet.cells[funding[0]].text.strip()}”")
+        missing.add("其下的预算数/执行数列")
+    else:
+        missing.add("预算执行情况（预算数/执行数/执行率）")
+    return found, missing
+
+
+def explain_no_form(sheets) -> str:
+    """Why no form was found, in the user's words: '找到绩效指标表头，未找到预算执行情况（预算数/执行数/执行率）'."""
+    found, missing = set(), set()
+    for sheet in sheets:
+        has, lacks = what_is_there(sheet)
+        found |= has
+        missing |= lacks
+    if "其下的预算数/执行数列" in missing:
+        missing.discard("预算执行情况（预算数/执行数/执行率）")
+    if found:
+        missing.discard("绩效指标表头（一级指标/二级指标）")
+    said = f"找到{'、'.join(sorted(found))}，" if found else ""
+    return said + f"未找到{'、'.join(sorted(missing))}"
