@@ -257,3 +257,45 @@ def test_layouts_lists_every_family_one_line_each():
     assert [line.split()[0] for line in lines] == [spec.name for spec in SPECS]
     assert {"hubei", "department", "national", "sichuan_project"} <= {spec.name for spec in SPECS}
     assert all(spec.title in line for spec, line in zip(SPECS, lines))
+
+
+# A scorecard: 项目决策 / 项目管理 / 项目产出 / 项目效益 with a 参考分值 per row, 10 + 25 + 30 + 35 = 100; the
+# funding block is not scored itself.
+SCORECARD = [
+    ["某市本级部门项目支出绩效自评表（2021年度）"],
+    ["项目名称", "初中公用经费", None, None, "主管部门", "市教育局"],
+    ["实施单位", "第六中学", None, None, "自评得分", 100],
+    ["项目资金（万元）", None, None, "年初预算数", "调整预算数（A）", "全年执行数（B）", "执行率（B/A）"],
+    [None, "年度资金总额", None, 64.8, 64.8, 64.8, "100%"],
+    ["一级指标", "二级指标", "三级指标", "参考分值", "指标值（A）", "全年实际值（B）", "得分", "未完成原因分析及改进措施"],
+    ["项目决策（10分）", "项目目标", "完整性", 10, "—", "目标明确", 10],
+    ["项目管理（25分）", "投入管理", "资金到位率", 25, "100%", "100%", 25],
+    ["项目产出（30分）", "数量指标", "保障人数", 30, "2370人", "2370人", 30],
+    ["项目效益（35分）", "社会效益", "学校正常运转", 20, "≥95%", "98%", 20],
+    [None, "满意度", "家长满意度", 15, "≥90%", "95%", 15],
+]
+
+
+def test_a_scorecard_reads_clean_with_its_own_points(tmp_path):
+    report = check_workbook(build(tmp_path / "scorecard.xlsx", SCORECARD, ("A10:A11",)))
+    assert report.error is None and len(report.checks) == 1
+    check = report.checks[0]
+    assert check.form.layout == "scorecard" and errors(report) == []
+    assert check.settled["total"] == Decimal("100")  # no separate budget points: 10 + 25 + 30 + 35
+
+
+def test_a_scorecard_score_above_its_reference_points_is_fixed(tmp_path):
+    rows = [list(r) for r in SCORECARD]
+    rows[8][6] = 32  # 保障人数 32 of 参考分值 30
+    rows[2][5] = 102
+    report = check_workbook(build(tmp_path / "over.xlsx", rows, ("A10:A11",)))
+    over = next(f for f in errors(report) if f.cell == "G9")
+    assert over.rule == "XC301" and over.expected_value == Decimal("30")
+
+
+def test_a_scorecard_shown_in_part_is_info(tmp_path):
+    rows = [list(r) for r in SCORECARD[:9]]
+    rows[2][5] = 98
+    report = check_workbook(build(tmp_path / "part.xlsx", rows))
+    assert errors(report) == []
+    assert {f.rule for f in report.findings if f.severity == Severity.INFO} >= {"XC308", "XC401"}

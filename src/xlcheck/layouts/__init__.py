@@ -1,18 +1,26 @@
-"""The registry of layout families. A form gets the first family, in this order, whose funding label
-(or, without a known label, whose funding columns) and requires/excludes fit it; so the more specific
-families come first. `xlcheck layouts` lists them."""
+"""The registry of layout families: every module in this package that defines SPEC (a LayoutSpec) is one
+family, so a new family is one new file. A form gets the first family, by `order`, whose funding label
+(or, without a known label, whose funding columns; without a funding block, whose indicator header) and
+requires/excludes fit it; so the more specific families come first. `xlcheck layouts` lists them."""
 
 from __future__ import annotations
 
-from . import department, hubei, national, sichuan
+import importlib
+import pkgutil
+
 from .spec import LayoutSpec
 
-SPECS: tuple[LayoutSpec, ...] = (
-    department.SPEC,
-    hubei.SPEC,
-    sichuan.SPEC,
-    national.SPEC,
-)
+
+def _discover() -> tuple[LayoutSpec, ...]:
+    specs = []
+    for module in pkgutil.iter_modules(__path__):
+        spec = getattr(importlib.import_module(f"{__name__}.{module.name}"), "SPEC", None)
+        if isinstance(spec, LayoutSpec):
+            specs.append(spec)
+    return tuple(sorted(specs, key=lambda spec: (spec.order, spec.name)))
+
+
+SPECS: tuple[LayoutSpec, ...] = _discover()
 
 
 def spec_named(name: str) -> LayoutSpec | None:

@@ -10,6 +10,7 @@ GOAL = r"^年度目标(?P<number>\d+)(?:\((?P<weight>\d+(?:\.\d+)?)分\))?:?(?P<
 
 SPEC = LayoutSpec(
     name="department",
+    order=10,
     title="湖北省部门整体绩效自评表（预算执行 + 各年度目标分值 + 指标得分）",
     kind="department",
     profile="hubei",

@@ -7,6 +7,7 @@ from .spec import Goal, Indicators, LayoutSpec
 
 SPEC = LayoutSpec(
     name="hubei",
+    order=20,
     title="湖北省项目支出绩效自评表（预算执行20 + 总目标20 + 绩效指标60）",
     kind="project",
     profile="hubei",

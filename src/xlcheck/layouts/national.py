@@ -7,6 +7,7 @@ from .spec import Funding, Goal, Indicators, LayoutSpec
 
 SPEC = LayoutSpec(
     name="national",
+    order=90,
     title="财政部2020年项目支出绩效自评表（预算执行10 + 绩效指标90，分值列，总分行）",
     kind="project",
     profile="national",

@@ -8,6 +8,7 @@ from .spec import Funding, Indicators, LayoutSpec
 
 SPEC = LayoutSpec(
     name="sichuan_project",
+    order=30,
     title="四川省部门预算项目支出绩效自评表（预算执行10 + 绩效指标90，权重列，指标性质/指标值/度量单位）",
     kind="project",
     profile="national",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 
@@ -24,12 +25,17 @@ class Funding:
            unknown ('全年预算数'); the block is then found by its columns alone.
     lines: 'scored' (the lines holding an amount; the first is scored) or 'parts' (the first line is the
            total and the lines under it are its 其中 parts, up to the next block).
+    A family without a funding block has no labels and no columns (NO_FUNDING): its forms are found by
+    their indicator header (Indicators.marks).
     """
 
     labels: tuple[str, ...]
     columns: dict[str, tuple[str, ...]]
     marks: tuple[str, ...] = ()
     lines: str = "scored"
+
+
+NO_FUNDING = Funding(labels=(), columns={})
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Indicators:
 
     columns: dict[str, tuple[str, ...]]
     header: tuple[str, ...] = ("一级指", "二级指")
+    marks: tuple[str, ...] = ()  # header prefixes that find a form of a family without a funding block ('指标分值')
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ class LayoutSpec:
     total: where the total is written — 'header' (自评得分: 98.54分 above the funding block) and/or
            'row' (a 总分 row under the indicator score column).
     fields: other labelled numbers the department rules read: {'基本支出总额': ('基本支出总额',)}.
+    order: where the family stands in the registry (layouts/__init__.py): lower is tried first.
+    budget_points / indicator_points: the family's points where its forms do not write them.
     explanation: where a deviation is explained — 'form' (one 偏差大或目标未完成原因分析 text) or 'row' (the
            indicator table's 偏差原因分析及改进措施 column).
     """
@@ -99,6 +108,9 @@ class LayoutSpec:
     total: tuple[str, ...] = ("header",)
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     explanation: str = "form"
+    order: int = 50  # the registry tries families by order: the more specific first
+    budget_points: Decimal | None = None  # points the family gives the budget and the indicator table when the
+    indicator_points: Decimal | None = None  # form does not write them (a scorecard: 0 and 100); else the profile's
 
     def accepts(self, labels: list[str]) -> bool:
         """Whether a form whose labels are `labels` is of this family (requires and excludes)."""

@@ -72,18 +72,36 @@ def header_anchors(grid: Grid, taken: set[int]) -> list[tuple[int, int]]:
     return anchors
 
 
+def table_anchors(grid: Grid) -> list[tuple[int, int]]:
+    """Forms of a family without a funding block (a department scorecard), found by an indicator header
+    holding one of the family's marks ('指标分值'); used in a sheet where no funding block was found."""
+    anchors = []
+    for spec in SPECS:
+        if spec.funding.labels or not spec.indicators.marks:
+            continue
+        for row in sorted(grid.rows):
+            labels = [grid.label(row, c) for c in grid.cols(row)]
+            if is_indicator_header(grid, row, spec.indicators.header) and any(l.startswith(spec.indicators.marks) for l in labels):
+                anchors.append((row, grid.cols(row)[0]))
+    return sorted(set(anchors))
+
+
 def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
     """The first registered family that names this funding label (or marks its columns) and accepts the
     form's labels."""
     label = grid.label(*anchor)
     labels = [grid.label(r, c) for r in body for c in grid.cols(r)]
     named = [spec for spec in SPECS if spec.names_funding(label)]
+    header_labels = [grid.label(anchor[0], c) for c in grid.cols(anchor[0])]
+    if not named and is_indicator_header(grid, anchor[0]):
+        named = [spec for spec in SPECS if not spec.funding.labels and spec.indicators.marks
+                 and any(l.startswith(spec.indicators.marks) for l in header_labels)]
     if not named:
         header = range(anchor[0], anchor[0] + 3)
         marks = [grid.label(r, c) for r in header for c in grid.cols(r)]
         named = [spec for spec in SPECS if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in marks)]
     header = range(anchor[0], min(anchor[0] + 3, body.stop))
-    fitting = [spec for spec in named if any(funding_header(grid, row, spec) for row in header)] or named
+    fitting = [spec for spec in named if spec.funding.columns and any(funding_header(grid, row, spec) for row in header)] or named
     for spec in fitting:
         if spec.accepts(labels):
             return spec
@@ -94,7 +112,7 @@ def find_forms(sheet) -> list[Form]:
     """Every form in one sheet, top to bottom."""
     grid = Grid(sheet)
     anchors = grid.find(names_funding, sorted(grid.rows))
-    anchors = sorted(anchors + header_anchors(grid, {row for row, _ in anchors}))
+    anchors = sorted(anchors + header_anchors(grid, {row for row, _ in anchors})) or table_anchors(grid)
     starts = []
     previous_anchor_row = 0
     for row, _ in anchors:
@@ -341,6 +359,9 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
             weights["indicators"] = points_in(grid.label(*labels[0])) if labels else None
             indicators = read_indicators(fc, header_row, last, spec.indicators.columns, header=spec.indicators.header)
     sections = build_sections(grid, goals, indicators, weights, spec, table)
+    for key, points in (("budget", spec.budget_points), ("indicators", spec.indicator_points)):
+        if weights.get(key) is None and points is not None:
+            weights[key] = points  # the family's own points where the form writes none (not a written Section point)
     for goal in goals:
         goal.pop("points", None)
 

@@ -292,6 +292,10 @@ def weights_add_up(check: Check) -> None:
             # one cause, one finding: the inner sections that miss their labels explain the whole sum when they add up to it
             if inner and sum((a - p for _, p, _, a, _ in inner), Decimal(0)) == added - points:
                 continue
+            if section.points is None and added < points and all_in_whole_sections(check, section, members, off):
+                # every row sits in a labelled section that adds up: whole sections are not shown (a form cut short)
+                check.memo["shown in part"] = f"表中各部分分值合计 {fmt(added)}，不足 {fmt(points)} 分"
+                severity, shown = Severity.INFO, "；表中各部分自身分值相符，可能只展示了部分指标"
             name = "绩效指标" if is_whole_table(check, section) else section.name
             check.add(weights_add_up, members[0].weight_cell, "分值合计" if name == "绩效指标" else f"分值合计（{name}）",
                       fmt(added), fmt(points),
@@ -304,6 +308,14 @@ def weights_add_up(check: Check) -> None:
                       f"{section.name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
                       f"与标注的 {fmt(points)} 分不一致{overall}{shown}", severity=severity,
                       related=[r.weight_cell for r in members])
+
+
+def all_in_whole_sections(check: Check, root, members, off) -> bool:
+    """Whether every row of a root section sits in an inner section with written points that its weights meet."""
+    inner = [(s, keys) for s, _, keys in indicator_sections(check) if s.parent == root.key and s.points is not None]
+    wrong = {o[0].key for o in off}
+    return bool(inner) and not any(s.key in wrong for s, _ in inner) and all(
+        any(member_of(r, keys) for _, keys in inner) for r in members)
 
 
 QUANTITATIVE = ("number", "range")  # targets scored by arithmetic: met means the full weight, no tier

@@ -82,6 +82,11 @@ def total(check: Check) -> None:
         return
     message = f"总分应为 {parts} = {fmt(expected)}"
     corrected = [f.cell for f in check.findings if f.fixable and f.rule in SCORE_RULES]  # the parts fixed before it
+    partial = check.memo.get("shown in part")
+    if partial and form.total is not None and check.round(form.total) != expected:  # a form shown in part: say so
+        check.add(total, form.total_cell.address, "总分", fmt(form.total), "",
+                  f"总分无法核对：{partial}，表格可能只展示了部分指标（{parts} = {fmt(expected)}）", severity=Severity.INFO)
+        return
     over = check.memo.get("sections over points")
     if over:  # the parts themselves exceed their points: the total is wrong, but its right value is not known
         if form.total is not None and check.round(form.total) != expected:
