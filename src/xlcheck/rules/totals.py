@@ -124,6 +124,8 @@ def unknown_budget_score(check: Check) -> str:
     """
     if check.form.kind not in ("project", "department") or "budget_score" in check.settled:
         return ""
+    if check.form.weights.get("budget") == 0:
+        return ""  # a family whose funding block carries no points (a scorecard): the budget score is 0
     scored = [row for row in check.rows("budget") if not getattr(row, "part", False)]
     if scored and scored[0].score is not None:
         return ""
