@@ -299,3 +299,37 @@ def test_a_scorecard_shown_in_part_is_info(tmp_path):
     report = check_workbook(build(tmp_path / "part.xlsx", rows))
     assert errors(report) == []
     assert {f.rule for f in report.findings if f.severity == Severity.INFO} >= {"XC308", "XC401"}
+
+
+# A department scorecard (no funding block): 指标分值 and 自评得分, points in the 一级 labels.
+DEPARTMENT_SCORECARD = [
+    ["2023年度部门整体支出绩效评价自评表"],
+    ["单位", "某县发展和改革局"],
+    ["序号", "一级指标", "二级指标", "三级指标", "指标分值", "指标解释", "指标说明及评分标准", "自评得分"],
+    [1, "规划（15分）", "基础信息", "基础信息完整性", 5, "…", "…", 5],
+    [2, None, "工作计划", "年度工作计划完整性", 10, "…", "…", 10],
+    [3, "执行（35分）", "预算执行", "预算执行率", 20, "…", "…", 18],
+    [4, None, "预算管理", "管理制度健全性", 15, "…", "…", 15],
+    [5, "效果（50分）", "履职效果", "重点工作完成率", 50, "…", "…", 50],
+    ["合计", None, None, None, 100, None, None, 98],
+]
+DEPARTMENT_MERGES = ("B4:B5", "B6:B7")
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (4, 3)])
+def test_a_department_scorecard_is_found_by_its_table(tmp_path, offset):
+    report = check_workbook(build(tmp_path / "dept.xlsx", DEPARTMENT_SCORECARD, DEPARTMENT_MERGES, offset=offset))
+    assert report.error is None and len(report.checks) == 1
+    check = report.checks[0]
+    assert check.form.layout == "department_scorecard" and errors(report) == []
+    assert [(r["weight"], r["score"]) for r in check.form.records["indicators"]][2] == (Decimal("20"), Decimal("18"))
+    assert check.settled["total"] == Decimal("98")
+
+
+def test_a_department_scorecard_with_a_score_above_its_points(tmp_path):
+    rows = [list(r) for r in DEPARTMENT_SCORECARD]
+    rows[3][7] = 6  # 基础信息完整性 6 of 5
+    rows[8][7] = 99
+    report = check_workbook(build(tmp_path / "dept_over.xlsx", rows, DEPARTMENT_MERGES, sheet="部门整体"))
+    over = [f for f in errors(report) if f.rule == "XC301"]
+    assert [(f.cell, f.expected_value) for f in over] == [("H4", Decimal("5"))]
