@@ -333,3 +333,14 @@ def test_a_department_scorecard_with_a_score_above_its_points(tmp_path):
     report = check_workbook(build(tmp_path / "dept_over.xlsx", rows, DEPARTMENT_MERGES, sheet="部门整体"))
     over = [f for f in errors(report) if f.rule == "XC301"]
     assert [(f.cell, f.expected_value) for f in over] == [("H4", Decimal("5"))]
+
+
+def test_a_weight_written_as_a_percentage_is_read_as_points_and_said(tmp_path):
+    rows = [list(r) for r in SICHUAN]
+    rows[7][8], rows[8][8] = "60%", "30%"
+    report = check_workbook(build(tmp_path / "percent.xlsx", rows, ("A7:A9",)))
+    form = report.checks[0].form
+    assert [r["weight"] for r in form.records["indicators"]] == [Decimal("60"), Decimal("30")]
+    notes = by_rule(report, "XC002")
+    assert [(f.cell, f.severity) for f in notes] == [("I8", Severity.INFO), ("I9", Severity.INFO)]
+    assert "按满分 100 分读作 60 分" in notes[0].message

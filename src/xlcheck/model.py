@@ -188,6 +188,7 @@ class Form:
     fields: dict[str, tuple[Decimal, CellRef]] = field(default_factory=dict)
     cells: dict[CellRef, SourceCell] = field(default_factory=dict)  # the source cell behind each address used
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, why) for values that could not be read
+    notes: list[tuple[CellRef, str, str]] = field(default_factory=list)  # (cell, field, how) for values read one way of several
     weights: dict[str, Decimal] = field(default_factory=dict)  # section weights written in the labels: budget 20, goal 20, indicators 60
     layout: str = "hubei"
     explanation: str = "form"

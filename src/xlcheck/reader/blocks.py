@@ -22,6 +22,7 @@ class FormCells:
     grid: Grid
     cells: dict[CellRef, SourceCell] = field(default_factory=dict)
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)
+    notes: list[tuple[CellRef, str, str]] = field(default_factory=list)
 
     def use(self, row: int, col: int) -> CellRef:
         ref = self.grid.ref(row, col)
@@ -53,6 +54,17 @@ class FormCells:
             self.unreadable.append((ref, what, f"“{cell.text.strip()}”不是数字"))
         return number
 
+    def weight(self, pos: tuple[int, int], what: str) -> Decimal | None:
+        """A weight (分值/权重) in points. One written as a percentage ('10%', or 0.1 formatted '0%') is read as
+        that share of 100 points (10) and noted, never silently: the form's points add up to 100."""
+        number = self.number(pos, what)
+        cell = self.grid.cell(*pos)
+        if number is None or not (cell.is_percent_format or (isinstance(cell.value, str) and has_percent(cell.value))):
+            return number
+        points = number if isinstance(cell.value, str) else number * 100
+        self.notes.append((self.grid.ref(*pos), what, f"权重写作“{cell.display.strip()}”，按满分 100 分读作 {points.normalize():f} 分"))
+        return points
+
     def rate(self, pos: tuple[int, int] | None, what: str) -> Decimal | None:
         """An execution rate as a ratio: 0.9521 (a number, '0.00%' format), '95.21%' or 95.21 -> 0.9521."""
         number = self.number(pos, what)
@@ -71,7 +83,7 @@ class FormCells:
         could not read."""
         return Form(sheet=self.grid.name, title_cell=self.grid.ref(*title), cells=self.cells,
                     records={"budget": budget, "goals": goals, "indicators": indicators},
-                    unreadable=self.unreadable, **fields)
+                    unreadable=self.unreadable, notes=self.notes, **fields)
 
     def text(self, pos: tuple[int, int] | None) -> str:
         if pos is None:
@@ -217,7 +229,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "name": name,
             "target": target,
             "actual": actual,
-            "weight": fc.number(weight_pos, f"分值（{name}）") if weight_pos else None,
+            "weight": fc.weight(weight_pos, f"分值（{name}）") if weight_pos else None,
             "score": score,
             "score_text": grid.cell(*score_pos).text.strip() if score_pos else "",
             "row": row,

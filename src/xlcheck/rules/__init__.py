@@ -18,7 +18,7 @@ from .indicators import (
     weights_add_up,
 )
 from .sections import points_add_up
-from .totals import goal_score, total, unreadable_cells
+from .totals import goal_score, read_as, total, unreadable_cells
 
 FORM_RULES: tuple[Rule, ...] = (
     parts_add_up,  # first: a blank 年度资金总额 it fills is what the rate and score are computed from
@@ -37,6 +37,7 @@ FORM_RULES: tuple[Rule, ...] = (
     points_add_up,
     total,
     unreadable_cells,
+    read_as,
 )
 WORKBOOK_RULES: tuple[Rule, ...] = (goals_repeat_projects, project_spending)
 ALL_RULES: tuple[Rule, ...] = FORM_RULES + (weight_unknown,) + WORKBOOK_RULES

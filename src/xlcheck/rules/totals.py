@@ -162,3 +162,13 @@ def unreadable_cells(check: Check) -> None:
         cell = check.form.cells.get(ref)
         shown = "" if cell is None else cell.error or (f"={cell.formula}（无计算结果）" if cell.value is None and cell.formula is not None else cell.text)
         check.add(unreadable_cells, ref.address, what, shown, "", f"{what}：{why}")
+
+
+@rule("XC002", Severity.INFO, "读法说明")
+def read_as(check: Check) -> None:
+    """A value the form writes in a way that can be read more than one way, and how it was read.
+
+    Worked example: a 权重 cell '10%' on a Sichuan form -> info '权重写作“10%”，按满分 100 分读作 10 分'.
+    """
+    for ref, what, how in check.form.notes:
+        check.add(read_as, ref.address, what, check.form.cells[ref].text if ref in check.form.cells else "", "", f"{what}：{how}")
