@@ -344,3 +344,29 @@ def test_a_weight_written_as_a_percentage_is_read_as_points_and_said(tmp_path):
     notes = by_rule(report, "XC002")
     assert [(f.cell, f.severity) for f in notes] == [("I8", Severity.INFO), ("I9", Severity.INFO)]
     assert "按满分 100 分读作 60 分" in notes[0].message
+
+
+@pytest.mark.parametrize("written, total, expected", [("良", 100, "优"), ("优秀", 85, "良好"), ("中", 70, None), ("差", 70, "中")])
+def test_a_grade_beside_the_total_matches_its_band(tmp_path, written, total, expected):
+    rows = [list(r) for r in EIGHTY]
+    rows[8] = ["总分", None, None, None, None, None, 100, written]
+    if total != 100:  # lower the scores: 资金拨付及时性 98%以上 met, its score cut to reach the total (explained)
+        rows[6][6] = 25 - (100 - total)
+        rows[9] = ["偏差大或目标未完成原因分析", "拨付延迟，按评分办法扣分"]
+        rows[8][6] = total
+    report = check_workbook(build(tmp_path / "grade.xlsx", rows, EIGHTY_MERGES))
+    assert report.checks[0].form.grade == {"优秀": "优", "良好": "良"}.get(written, written)
+    found = by_rule(report, "XC402")
+    if expected is None:
+        assert found == []
+    else:
+        assert [(f.cell, f.severity, f.expected_value) for f in found] == [("H9", Severity.ERROR, expected)]
+
+
+def test_amounts_typed_as_text_with_units_and_separators(tmp_path):
+    rows = [list(r) for r in EIGHTY]
+    rows[3][3:7] = ["4,753.66万元", "4753.66 万元", "100%", "20分"]
+    report = check_workbook(build(tmp_path / "text.xlsx", rows, EIGHTY_MERGES))
+    line = report.checks[0].form.records["budget"][0]
+    assert (line["budget"], line["spent"], line["score"]) == (Decimal("4753.66"), Decimal("4753.66"), Decimal("20"))
+    assert errors(report) == []

@@ -89,3 +89,25 @@ def target_text(sign: str, value: str, unit: str) -> str:
     if unit and value.endswith(unit):
         unit = ""
     return f"{prefix}{value}{unit}"
+
+
+# The grade written beside a total, and the band of points each one means (财预〔2020〕10号: 90 and above
+# 优, 80–90 良, 60–80 中, below 60 差). Spellings fold to one grade: 优秀 -> 优, 良好 -> 良, 较差 -> 差.
+GRADE_BANDS = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "一般": "中",
+               "差": "差", "较差": "差"}
+_GRADE = re.compile(r"(?:自评|评价|绩效)?等级[:：]?\s*(优秀|良好|中等|一般|较差|优|良|中|差)")
+
+
+def grade_of(text: str) -> str | None:
+    """The grade a cell writes: '优' -> '优', '良好' -> '良', '自评等级：中' -> '中'; None for anything else."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if folded in GRADE_WORDS:
+        return GRADE_WORDS[folded]
+    match = _GRADE.search(folded)
+    return GRADE_WORDS[match.group(1)] if match else None
+
+
+def grade_for(total: Decimal) -> str:
+    """The grade of a total: 98.54 -> '优', 85 -> '良', 60 -> '中', 59.99 -> '差'."""
+    return next(grade for floor, grade in GRADE_BANDS if total >= floor)

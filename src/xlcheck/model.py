@@ -182,6 +182,8 @@ class Form:
     records: dict[str, list[dict]]  # 'budget', 'goals', 'indicators': one dict per row, keys as BLOCK_COLUMNS
     total: Decimal | None = None
     total_cell: CellRef | None = None
+    grade: str | None = None  # the grade written beside the total (优/良/中/差), folded: 优秀 -> 优
+    grade_cell: CellRef | None = None
     total_text: str | None = None  # the whole text of the cell when the total sits inside text
     deviation: str = ""  # 偏差大或目标未完成原因分析
     improvement: str = ""  # 改进措施及结果应用方案

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..language import points_in, strip_points
+from ..language import grade_of, points_in, strip_points
 from ..layouts import SPECS, LayoutSpec
 from ..model import Form, Section
 from .blocks import (
@@ -316,6 +316,20 @@ def read_total_row(fc: FormCells, header_row: int, end: int, columns: dict) -> t
     return total_row, {"total": fc.number(pos, "总分"), "total_cell": grid.ref(*pos)}
 
 
+def read_grade(fc: FormCells, total: dict, rows: range) -> dict:
+    """The grade written beside the total: right of the total cell in its row, or a '自评等级：优' text in
+    the form's header lines; {} when the form writes none."""
+    grid = fc.grid
+    cell = total.get("total_cell")
+    places = [(cell.row, c) for c in grid.cols(cell.row) if c > cell.col] if cell is not None else []
+    places += [(r, c) for r in rows for c in grid.cols(r) if "等级" in grid.label(r, c)]
+    for pos in places:
+        grade = grade_of(grid.cell(*pos).text)
+        if grade is not None:
+            return {"grade": grade, "grade_cell": fc.use(*pos)}
+    return {}
+
+
 def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int], end: int) -> Form:
     """Read one form of family `spec` occupying rows start..end, its funding block at `anchor`."""
     fc = FormCells(grid)
@@ -379,6 +393,7 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
         weights={k: v for k, v in weights.items() if v is not None},
         explanation=spec.explanation,
         sections=sections,
+        **read_grade(fc, total, head),
         **total,
     )
 

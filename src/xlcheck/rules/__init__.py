@@ -18,7 +18,7 @@ from .indicators import (
     weights_add_up,
 )
 from .sections import points_add_up
-from .totals import goal_score, read_as, total, unreadable_cells
+from .totals import goal_score, grade_matches, read_as, total, unreadable_cells
 
 FORM_RULES: tuple[Rule, ...] = (
     parts_add_up,  # first: a blank 年度资金总额 it fills is what the rate and score are computed from
@@ -36,6 +36,7 @@ FORM_RULES: tuple[Rule, ...] = (
     execution_scored_twice,
     points_add_up,
     total,
+    grade_matches,
     unreadable_cells,
     read_as,
 )

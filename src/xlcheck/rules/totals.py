@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Severity, parse_a1
+from ..language import GRADE_BANDS, grade_for
 from ..values import find_total, fmt, replace_span
 from .base import Check, rule
 
@@ -172,3 +173,30 @@ def read_as(check: Check) -> None:
     """
     for ref, what, how in check.form.notes:
         check.add(read_as, ref.address, what, check.form.cells[ref].text if ref in check.form.cells else "", "", f"{what}：{how}")
+
+
+@rule("XC402", Severity.ERROR, "等级")
+def grade_matches(check: Check) -> None:
+    """A grade written beside the total (优 / 良 / 中 / 差) is the band of the total as recomputed: 90 and
+    above 优, 80–90 良, 60–80 中, below 60 差.
+
+    Worked example: 总分 98.54 with 等级 '良' -> error, fixed to '优'. A total 89.5 written as 90.5 and graded
+    优: the total is fixed to 89.5 (XC401), and the grade to 良.
+    """
+    form = check.form
+    if form.grade is None or form.grade_cell is None or "total" not in check.settled:
+        return
+    expected = grade_for(check.settled["total"])
+    if expected != form.grade:
+        bands = "，".join(f"{fmt(floor)} 分以上为{grade}" for floor, grade in GRADE_BANDS[:-1]) + "，以下为差"
+        written = form.cells[form.grade_cell].text if form.grade_cell in form.cells else form.grade
+        check.add(grade_matches, form.grade_cell.address, "等级", form.grade, expected,
+                  f"总分 {fmt(check.settled['total'])} 对应的等级为“{expected}”（{bands}），表中填写为“{form.grade}”",
+                  fixable=written.strip() in ("优", "良", "中", "差", "优秀", "良好", "中等", "较差"),
+                  expected_value=_same_spelling(written.strip(), expected))
+
+
+def _same_spelling(written: str, grade: str) -> str:
+    """The right grade in the spelling the form uses: '良好' written -> '优秀' for 优, '良' -> '优'."""
+    long = {"优": "优秀", "良": "良好", "中": "中等", "差": "较差"}
+    return long[grade] if len(written) == 2 else grade
