@@ -370,3 +370,40 @@ def test_amounts_typed_as_text_with_units_and_separators(tmp_path):
     line = report.checks[0].form.records["budget"][0]
     assert (line["budget"], line["spent"], line["score"]) == (Decimal("4753.66"), Decimal("4753.66"), Decimal("20"))
     assert errors(report) == []
+
+
+# A department form in the national shape: 部门整体支出 split into 基本支出 / 项目支出, a 分值 column.
+DEPARTMENT_NATIONAL = [
+    ["部门整体支出绩效自评表"],
+    ["（2021年度）"],
+    ["部门（单位）名称", None, "某区科学技术和经济信息化局"],
+    ["部门整体支出（万元）", None, None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [None, "年度资金总额", None, 27710.77, 27710.77, 27031.2, 10, "97.55%", 9.75],
+    [None, "其中：基本支出", None, 1477.61, 1477.61, 1477.61, "—", "—", "—"],
+    [None, "项目支出", None, 26233.16, 26233.16, 25553.59, "—", "—", "—"],
+    ["年度总体目标", None, "预期目标", None, None, "实际完成情况"],
+    [None, None, "推进制造业转型升级", None, None, "已完成"],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    [None, "产出指标", "数量指标", "规上工业企业总数", "≥100家", "100家", 50, 50],
+    [None, "效益指标", "社会效益指标", "技术合同成交额", "75亿元", "87.2亿元", 30, 30],
+    [None, "满意度指标", "服务对象满意度指标", "企业满意度", "≥90%", "95%", 10, 10],
+    ["总分", None, None, None, None, None, 100, 99.75],
+]
+
+
+@pytest.mark.parametrize("label", ["部门整体支出（万元）", "部门预算资金"])
+def test_a_department_form_in_the_national_shape(tmp_path, label):
+    rows = [list(r) for r in DEPARTMENT_NATIONAL]
+    rows[3][0] = label
+    report = check_workbook(build(tmp_path / "dept_national.xlsx", rows))
+    assert report.error is None and len(report.checks) == 1
+    check = report.checks[0]
+    assert check.form.layout == "department_national" and errors(report) == []
+    assert [line["item"] for line in check.form.records["budget"]] == ["年度资金总额", "基本支出", "项目支出"]
+
+
+def test_a_department_form_whose_parts_do_not_add_up(tmp_path):
+    rows = [list(r) for r in DEPARTMENT_NATIONAL]
+    rows[6][5] = 25535.59  # 1477.61 + 25535.59 = 27013.2, not 27031.2
+    report = check_workbook(build(tmp_path / "dept_parts.xlsx", rows))
+    assert [f.rule for f in errors(report)] == ["XC105"]
