@@ -407,3 +407,27 @@ def test_a_department_form_whose_parts_do_not_add_up(tmp_path):
     rows[6][5] = 25535.59  # 1477.61 + 25535.59 = 27013.2, not 27031.2
     report = check_workbook(build(tmp_path / "dept_parts.xlsx", rows))
     assert [f.rule for f in errors(report)] == ["XC105"]
+
+
+# A department form with coefficients: 指标得分 = 指标权重 × 得分系数.
+COEFFICIENTS = [
+    ["部门整体支出绩效自评表"],
+    ["部门整体支出（万元）", None, None, "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [None, "年度资金总额", None, 500, 500, 10, "100%", 10],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "指标权重", "得分系数", "指标得分"],
+    [None, "产出指标", "数量指标", "培训人次", "≥100人次", "120人次", 40, "100%", 40],
+    [None, "效益指标", "社会效益指标", "群众知晓度", "明显提高", "有所提高", 30, "85%", 25.5],
+    [None, "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "92%", 20, "100%", 20],
+    ["总分", None, None, None, None, None, 100, None, 95.5],
+]
+
+
+def test_coefficient_scores_are_weight_times_coefficient(tmp_path):
+    report = check_workbook(build(tmp_path / "coef.xlsx", COEFFICIENTS))
+    assert report.error is None and errors(report) == []
+    rows = [list(r) for r in COEFFICIENTS]
+    rows[5][8] = 24  # 30 × 85% = 25.5
+    rows[7][8] = 94
+    report = check_workbook(build(tmp_path / "coef_wrong.xlsx", rows))
+    wrong = by_rule(report, "XC312")
+    assert [(f.cell, f.severity, f.expected_value) for f in wrong] == [("I6", Severity.ERROR, Decimal("25.5"))]

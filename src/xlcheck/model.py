@@ -135,6 +135,7 @@ GOAL_COLUMNS = ["number", "text", "actual", "weight", "score", "label_cell", "sc
 INDICATOR_COLUMNS = [
     "goal", "section", "level1", "level2", "name", "target", "actual", "weight", "score", "score_text",
     "row", "name_cell", "target_cell", "actual_cell", "weight_cell", "score_cell", "deviation",
+    "coefficient", "coefficient_cell",
 ]
 BLOCK_COLUMNS = {"budget": BUDGET_COLUMNS, "goals": GOAL_COLUMNS, "indicators": INDICATOR_COLUMNS}
 

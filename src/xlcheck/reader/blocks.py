@@ -239,6 +239,8 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "weight_cell": grid.ref(*weight_pos).address if weight_pos else None,
             "score_cell": grid.ref(*score_pos).address if score_pos else None,
             "deviation": fc.text(cells.get("deviation")),
+            "coefficient": fc.rate(cells["coefficient"], f"得分系数（{name}）") if cells.get("coefficient") else None,
+            "coefficient_cell": grid.ref(*cells["coefficient"]).address if cells.get("coefficient") else None,
         })
     return rows
 

@@ -17,6 +17,7 @@ from .indicators import (
     weight_unknown,
     weights_add_up,
 )
+from .coefficients import coefficient_score
 from .sections import points_add_up
 from .totals import goal_score, grade_matches, read_as, total, unreadable_cells
 
@@ -27,6 +28,7 @@ FORM_RULES: tuple[Rule, ...] = (
     low_rate_unexplained,
     spending_parts,
     goal_score,
+    coefficient_score,
     indicator_scores,
     values_not_understood,
     short_unexplained,
