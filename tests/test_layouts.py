@@ -431,3 +431,24 @@ def test_coefficient_scores_are_weight_times_coefficient(tmp_path):
     report = check_workbook(build(tmp_path / "coef_wrong.xlsx", rows))
     wrong = by_rule(report, "XC312")
     assert [(f.cell, f.severity, f.expected_value) for f in wrong] == [("I6", Severity.ERROR, Decimal("25.5"))]
+
+
+def test_families_stacked_in_one_sheet_are_each_found(tmp_path):
+    """A Sichuan form, a scorecard, a split-target national form, a department scorecard, a coefficient form
+    and an 80-point Hubei form stacked one under another, with blank rows between: each found, each its family."""
+    split, _ = split_form()
+    stacked = []
+    for rows in (SICHUAN, SCORECARD, split, COEFFICIENTS, EIGHTY):
+        stacked += [list(r) for r in rows] + [[], []]
+    report = check_workbook(build(tmp_path / "stacked.xlsx", stacked))
+    assert report.error is None
+    assert [c.form.layout for c in report.checks] == ["sichuan_project", "scorecard", "national", "department_national", "hubei"]
+    # the department scorecard needs a sheet without funding blocks: its own sheet is tested above
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (6, 4)])
+def test_sichuan_and_scorecard_at_an_offset(tmp_path, offset):
+    for rows, merges, family, count in ((SICHUAN, ("A7:A9",), "sichuan_project", 2), (SCORECARD, ("A10:A11",), "scorecard", 5)):
+        report = check_workbook(build(tmp_path / f"{family}.xlsx", rows, merges, offset=offset))
+        assert [c.form.layout for c in report.checks] == [family]
+        assert len(report.checks[0].form.records["indicators"]) == count
