@@ -452,3 +452,12 @@ def test_sichuan_and_scorecard_at_an_offset(tmp_path, offset):
         report = check_workbook(build(tmp_path / f"{family}.xlsx", rows, merges, offset=offset))
         assert [c.form.layout for c in report.checks] == [family]
         assert len(report.checks[0].form.records["indicators"]) == count
+
+
+def test_a_part_line_with_its_own_points_scores_like_the_total(tmp_path):
+    rows, merges = split_form()
+    rows.insert(4, [None, None, "其中：当年财政拨款", None, 7.29, 7.29, 7.29, 10, "100%", 9])
+    merges = ("D6:F6", "G6:G7", "H6:H7", "I6:I7", "J6:J7", "A8:A9")  # one row lower
+    report = check_workbook(build(tmp_path / "parts.xlsx", rows, merges))
+    found = by_rule(report, "XC106")
+    assert [(f.cell, f.severity, f.expected_value) for f in found] == [("J5", Severity.ERROR, Decimal("10"))]

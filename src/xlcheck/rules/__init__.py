@@ -18,6 +18,7 @@ from .indicators import (
     weights_add_up,
 )
 from .coefficients import coefficient_score
+from .parts import part_scores
 from .sections import points_add_up
 from .totals import goal_score, grade_matches, read_as, total, unreadable_cells
 
@@ -25,6 +26,7 @@ FORM_RULES: tuple[Rule, ...] = (
     parts_add_up,  # first: a blank 年度资金总额 it fills is what the rate and score are computed from
     execution_rate,
     budget_score,
+    part_scores,
     low_rate_unexplained,
     spending_parts,
     goal_score,
