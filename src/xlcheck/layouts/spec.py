@@ -117,6 +117,9 @@ class LayoutSpec:
         return (all(any(p.match(l) for l in labels) for p in _compiled(self.requires))
                 and not any(p.match(l) for p in _compiled(self.excludes) for l in labels))
 
+    def names_goal(self, label: str) -> bool:
+        return self.goal is not None and any(p.match(label) for p in _compiled(self.goal.labels))
+
     def names_funding(self, label: str) -> bool:
         return any(p.match(label) for p in _compiled(self.funding.labels))
 

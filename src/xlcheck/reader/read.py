@@ -57,6 +57,9 @@ def funding_header(grid: Grid, row: int, spec: LayoutSpec) -> dict[str, tuple[in
     return columns if {"budget", "spent"} <= columns.keys() else {}
 
 
+_MARKS = tuple(mark for spec in SPECS for mark in spec.funding.marks)
+
+
 def header_anchors(grid: Grid, taken: set[int]) -> list[tuple[int, int]]:
     """Funding blocks found by their columns alone: a header row with a budget and a spending column that
     a family marks as its own ('全年预算数'), with no known funding label in it or the two rows above."""
@@ -65,6 +68,8 @@ def header_anchors(grid: Grid, taken: set[int]) -> list[tuple[int, int]]:
         if taken & {row, row - 1, row - 2}:
             continue
         labels = [grid.label(row, c) for c in grid.cols(row)]
+        if not any(l.startswith(_MARKS) for l in labels):
+            continue
         for spec in SPECS:
             if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in labels) and funding_header(grid, row, spec):
                 anchors.append((row, grid.cols(row)[0]))
@@ -90,7 +95,6 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
     """The first registered family that names this funding label (or marks its columns) and accepts the
     form's labels."""
     label = grid.label(*anchor)
-    labels = [grid.label(r, c) for r in body for c in grid.cols(r)]
     named = [spec for spec in SPECS if spec.names_funding(label)]
     header_labels = [grid.label(anchor[0], c) for c in grid.cols(anchor[0])]
     if not named and is_indicator_header(grid, anchor[0]):
@@ -102,9 +106,11 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
         named = [spec for spec in SPECS if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in marks)]
     header = range(anchor[0], min(anchor[0] + 3, body.stop))
     fitting = [spec for spec in named if spec.funding.columns and any(funding_header(grid, row, spec) for row in header)] or named
-    for spec in fitting:
-        if spec.accepts(labels):
-            return spec
+    if any(spec.requires or spec.excludes for spec in fitting):
+        labels = [grid.label(r, c) for r in body for c in grid.cols(r)]
+        for spec in fitting:
+            if spec.accepts(labels):
+                return spec
     return fitting[0] if fitting else SPECS[-1]
 
 
@@ -170,7 +176,7 @@ def read_goal(fc: FormCells, spec: LayoutSpec, rows: range) -> tuple[list[dict],
     """The overall goal under its label: text, actual and (where the form scores it) score, from the row
     under its column headers; and the points its label writes ('项目绩效总目标(20分)' -> 20)."""
     grid = fc.grid
-    for row, col in grid.find(lambda l: any(re.match(p, l) for p in spec.goal.labels), rows):
+    for row, col in grid.find(spec.names_goal, rows):
         weight = points_in(grid.label(row, col))
         for header_row in range(row, min(row + 3, rows.stop)):
             columns = header_columns(grid, header_row, spec.goal.columns)
