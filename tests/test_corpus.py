@@ -252,3 +252,90 @@ def assert_valid_package(path: Path) -> None:
         workbook = ET.fromstring(z.read("xl/workbook.xml"))
         sheet_names = [el.get("name").casefold() for section in workbook if local(section.tag) == "sheets" for el in section]
         assert len(set(sheet_names)) == len(sheet_names)
+
+
+# ---------------------------------------------------------------- situations: places, links, timing
+
+
+def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "xlcheck", *args], capture_output=True, timeout=TIMEOUT, **kwargs)
+    assert b"Traceback" not in result.stderr, result.stderr.decode("utf-8", "replace")
+    return result
+
+
+def test_a_fifo_in_a_folder_or_given_is_never_opened(tmp_path):
+    """A named pipe called 管道.xlsx: opening it would wait for a writer forever."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    form = corpus.plain_form(tmp_path / "单位.xlsx")
+    fifo = tmp_path / "管道.xlsx"
+    os.mkfifo(fifo)
+    result = cli("check", str(tmp_path), "--format", "json")
+    assert result.returncode == 1
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == [str(form)]
+    result = cli("check", str(fifo), "--format", "json")
+    assert result.returncode == 2 and json.loads(result.stdout)["files"][0]["error"]["code"] == "not_workbook"
+
+
+def test_symlink_loops_do_not_hang_a_folder_search(tmp_path):
+    """A folder link pointing at its own parent and a file link pointing at itself."""
+    form = corpus.plain_form(tmp_path / "单位.xlsx")
+    (tmp_path / "循环").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "自指.xlsx").symlink_to(tmp_path / "自指.xlsx")
+    before = snapshot_names(tmp_path)
+    result = cli("check", str(tmp_path), "--format", "json")
+    assert result.returncode == 1
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == [str(form)]
+    result = cli("check", str(tmp_path / "自指.xlsx"), "--format", "json")
+    assert result.returncode == 2 and json.loads(result.stdout)["files"][0]["error"]["code"] == "missing"
+    assert snapshot_names(tmp_path) == before
+
+
+def snapshot_names(folder: Path) -> list[str]:
+    return sorted(entry.name for entry in os.scandir(folder))
+
+
+def test_a_file_deleted_during_a_batch_is_that_files_error(tmp_path):
+    """The folder is listed, then one workbook is deleted before its turn (here: by the batch itself, just
+    before it reaches that file, so the moment is certain); it is reported missing, the others fixed."""
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    paths = [corpus.plain_form(folder / f"单位{i}.xlsx") for i in range(3)]
+    script = (
+        "import sys, pathlib, xlcheck.batch as batch\n"
+        "original = batch.process_one\n"
+        "def process_one(path, *args):\n"
+        f"    if path.name == '单位1.xlsx': path.unlink()\n"
+        "    return original(path, *args)\n"
+        "batch.process_one = process_one\n"
+        f"sys.argv = ['xlcheck', 'fix', {str(folder)!r}, '--format', 'json', '--jobs', '1']\n"
+        "from xlcheck.cli import main\n"
+        "main()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=TIMEOUT)
+    assert b"Traceback" not in result.stderr
+    assert result.returncode == 2
+    files = json.loads(result.stdout)["files"]
+    assert [f["path"] for f in files] == [str(p) for p in paths]
+    assert files[1]["error"]["code"] == "missing" and files[1]["output"] is None
+    assert all(Path(f["output"]).exists() for f in (files[0], files[2]))
+    assert snapshot_names(folder) == ["单位0.checked.xlsx", "单位0.xlsx", "单位2.checked.xlsx", "单位2.xlsx"]
+
+
+def test_two_fixes_writing_one_output_at_once_leave_one_valid_copy(tmp_path):
+    """Two processes fix different workbooks into the same -o at the same moment: each writes its own
+    temporary file and renames it; the output is one of the two whole copies, nothing else is left."""
+    first = corpus.plain_form(tmp_path / "甲.xlsx")
+    second = tmp_path / "乙.xlsx"
+    data = corpus.small_form_data()
+    data["projects"][0]["budget"]["score"] = "18"
+    corpus.small_form(second, data)
+    out = tmp_path / "结果.xlsx"
+    runs = [subprocess.Popen([sys.executable, "-m", "xlcheck", "fix", str(path), "-o", str(out)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for path in (first, second) for _ in range(2)]
+    for run_ in runs:
+        _, stderr = run_.communicate(timeout=TIMEOUT)
+        assert run_.returncode == 0 and b"Traceback" not in stderr
+    assert snapshot_names(tmp_path) == sorted([first.name, second.name, out.name])
+    assert_valid_package(out)
+    [sheet] = [s for s in read_sheets(out) if s.name == FORM_SHEET]
+    assert sheet.cells[(6, 6)].value == 19

@@ -51,7 +51,7 @@ def config_options(paths: list[Path], profile: Optional[str], select: Optional[l
     from .profiles import load_profile
 
     try:
-        start = Path(os.path.commonpath([str(p.resolve()) for p in paths])) if paths else Path.cwd()
+        start = Path(os.path.commonpath([str(resolved(p)) for p in paths])) if paths else Path.cwd()
         config = load_config(start, config_file)
         chosen = load_profile(profile) if profile is not None else None
         return {"config": config.with_options(select=select, ignore=ignore, profile=chosen)}
@@ -60,6 +60,15 @@ def config_options(paths: list[Path], profile: Optional[str], select: Optional[l
         raise typer.Exit(EXIT_ERROR)
     except ValueError:  # paths on different drives (Windows): no common folder, so no discovery
         return config_options([], profile, select, ignore, config_file)
+
+
+def resolved(path: Path) -> Path:
+    """path.resolve(), or the absolute path where links loop (x.xlsx -> x.xlsx): that file is then
+    reported as missing rather than crashing the run."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
 
 
 def usage_error(message: str) -> NoReturn:
