@@ -299,7 +299,7 @@ def weights_add_up(check: Check) -> None:
             name = "绩效指标" if is_whole_table(check, section) else section.name
             check.add(weights_add_up, members[0].weight_cell, "分值合计" if name == "绩效指标" else f"分值合计（{name}）",
                       fmt(added), fmt(points),
-                      f"{name}分值合计 {fmt(added)}，应为 {fmt(points)} 分（{check.profile.title}）；请核对各指标分值{shown}",
+                      f"{name}分值合计 {fmt(added)}，应为 {fmt(points)} 分（{points_source(check)}）；请核对各指标分值{shown}",
                       severity=severity, related=[r.weight_cell for r in members])
         else:
             outer = next((o for o in off if o[0].key == section.parent), None)
@@ -308,6 +308,13 @@ def weights_add_up(check: Check) -> None:
                       f"{section.name}的分值合计 {' + '.join(fmt(r.weight) for r in members)} = {fmt(added)}，"
                       f"与标注的 {fmt(points)} 分不一致{overall}{shown}", severity=severity,
                       related=[r.weight_cell for r in members])
+
+
+def points_source(check: Check) -> str:
+    """Where the indicator table's points come from: the form's label or its family, else the profile."""
+    if "indicators" in check.form.weights:
+        return "表中标注或该表式的分值"
+    return check.profile.title
 
 
 def all_in_whole_sections(check: Check, root, members, off) -> bool:
