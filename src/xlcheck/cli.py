@@ -346,6 +346,23 @@ def layouts() -> None:
         typer.echo(f"{spec.name.ljust(width)}  {spec.title}")
 
 
+@app.command()
+def rules(
+    code: Optional[str] = typer.Argument(None, help="规则代码，如 XC101：显示该规则的说明和算例"),
+    markdown: bool = typer.Option(False, "--markdown", help="输出 README 中的规则表（Markdown）"),
+) -> None:
+    """列出核查规则（代码、级别、检查内容）；给出代码时显示该规则的说明和算例。"""
+    from .rules.catalog import describe, find_rule, rule_list, rule_table
+
+    if code is None:
+        typer.echo(rule_table() if markdown else rule_list())
+        return
+    found = find_rule(code)
+    if found is None:
+        usage_error(f"没有规则 “{code}”；用 xlcheck rules 查看全部规则代码。 (no rule {code!r})")
+    typer.echo(describe(found))
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character gets '?', not a traceback
         try:

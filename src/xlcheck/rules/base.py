@@ -8,6 +8,7 @@ the writer applies it.
 
 from __future__ import annotations
 
+import inspect
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,21 +155,36 @@ def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool, exact
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its stable code, default severity, Chinese title, the check itself and its
+    docstring (first paragraph: what it checks; then the worked example). `also` lists the other
+    severities some of its findings take (XC301's qualitative tiers are warnings)."""
+
     code: str
     severity: Severity
     title: str
     check: Callable[..., None]
     doc: str
+    also: tuple[Severity, ...] = ()
 
     def __call__(self, check: Check, *context) -> None:
         self.check(check, *context)
 
+    @property
+    def severities(self) -> str:
+        """'error', or 'error / warning' for a rule whose findings take more than one severity."""
+        return " / ".join(s.value for s in (self.severity, *self.also))
 
-def rule(code: str, severity: Severity, title: str) -> Callable[[Callable[..., None]], Rule]:
+    @property
+    def summary(self) -> str:
+        """What the rule checks: the docstring's first paragraph on one line."""
+        return " ".join(inspect.cleandoc(self.doc).split("\n\n")[0].split())
+
+
+def rule(code: str, severity: Severity, title: str, also: tuple[Severity, ...] = ()) -> Callable[[Callable[..., None]], Rule]:
     """Make a function a Rule with a stable code, a default severity and a short Chinese title.
     The function's docstring (with its worked example) becomes the rule's documentation."""
 
     def make(function: Callable[..., None]) -> Rule:
-        return Rule(code, severity, title, function, function.__doc__ or "")
+        return Rule(code, severity, title, function, function.__doc__ or "", also)
 
     return make

@@ -90,7 +90,8 @@ def budget_score(check: Check) -> None:
 
 @rule("XC103", Severity.WARNING, "执行率偏低未说明")
 def low_rate_unexplained(check: Check) -> None:
-    """An execution rate under 90% must be explained in 偏差大或目标未完成原因分析.
+    """An execution rate under 90% (the profile's budget.explain_below) must be explained in
+    偏差大或目标未完成原因分析 (national: some 偏差原因分析及改进措施 cell).
 
     Worked example (科技资料等相关费用): 3.93 / 6 = 65.50% with 偏差 '无' -> warning: the form is incomplete.
     国家示范基地管理费 40% explains the late payment -> no warning. The threshold is the profile's
@@ -115,7 +116,8 @@ def low_rate_unexplained(check: Check) -> None:
 
 @rule("XC104", Severity.ERROR, "执行数构成")
 def spending_parts(check: Check) -> None:
-    """A department's 执行数 must equal 基本支出总额 + 项目支出总额.
+    """A department's 执行数 must equal 基本支出总额 + 项目支出总额: an error, not fixed (which number is
+    wrong is not certain) unless XC502 points at the same cell.
 
     Worked example (区科经局): 1477.61 + 25553.59 = 27031.20 = 执行数 -> no finding.
     The identity always holds, so a break is an error; which of the three numbers is wrong is not
@@ -138,7 +140,8 @@ def spending_parts(check: Check) -> None:
 @rule("XC105", Severity.ERROR, "其中各项之和")
 def parts_add_up(check: Check) -> None:
     """The 其中 lines (当年财政拨款, 上年结转资金, 其他资金) add up to 年度资金总额, in each of 年初预算数,
-    全年预算数 and 全年执行数.
+    全年预算数 and 全年执行数: a blank or 0 total is fixed to their sum, a single filled line to the
+    total; lines that disagree with a filled total are an error at the total, not fixed.
 
     Worked example: 年度资金总额 全年预算数 13247 with 其中 当年财政拨款 13427, 上年结转资金 —, 其他资金 —:
     only one line is filled, so it must be 13247 -> error, fixed to 13247 (the total is what the rate and

@@ -90,7 +90,8 @@ def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
 
 @rule("XC502", Severity.ERROR, "项目支出总额")
 def project_spending(check: Check, projects: list[Form]) -> None:
-    """项目支出总额 = Σ the project forms' 执行数 + 上级转移资金, when every goal's project form is present.
+    """项目支出总额 = Σ the project forms' 执行数 + 上级转移资金, when every goal's project form is present;
+    fixed when 执行数 − 基本支出总额 (XC104) gives the same value (triangulation), else not fixed.
 
     Worked example (区科经局): Σ 18 projects' 执行数 17014.52 + 上级转移资金 8539.07 = 25553.59 -> no finding.
     Triangulation: a 项目支出总额 of 25535.59 breaks this identity and 执行数 = 基本 + 项目 (XC104) too;

@@ -93,9 +93,12 @@ def said(check: Check, assessment: Assessment) -> str:
     return assessment.explanation.replace(DEFAULT_TIERS, check.profile.tier_text)
 
 
-@rule("XC301", Severity.ERROR, "指标得分")
+@rule("XC301", Severity.ERROR, "指标得分", also=(Severity.WARNING,))
 def indicator_scores(check: Check) -> None:
-    """A quantitative indicator scores weight × achievement, capped at the weight.
+    """A quantitative indicator scores weight × achievement (positive actual/target, negative target/actual
+    or the profile's deviation formula, ranges, deadlines, ordinals), capped at the weight; the weight
+    written (分值), shown by full marks, or inferred as the section's points − the other weights. A
+    qualitative one scored outside its tier (not met above 80%, 部分 outside 50–80%) is a warning.
 
     Worked example (科学技术研究与开发资金, 对外宣传洪山名优产品): target 2场次, actual 1场次,
     weight 1 (inferred: 60 − 59) -> 1 × 1/2 = 0.5; a reported 1 is an error, fixed to 0.5.
@@ -214,10 +217,11 @@ def short_unexplained(check: Check) -> None:
             )
 
 
-@rule("XC307", Severity.ERROR, "指标得分合计")
+@rule("XC307", Severity.ERROR, "指标得分合计", also=(Severity.WARNING, Severity.INFO))
 def indicator_sum(check: Check) -> None:
-    """The indicator scores of a project form add up to at most the indicator points (60 Hubei, 90
-    national); when every target was met and the form writes no weights, to exactly that.
+    """Per section, indicator scores add up to at most its points (the table's 60 or 90, a goal group's
+    '年度绩效目标1（40分）', a '产出指标（50分）'): more is an error, not fixed; every target met, no weights
+    written and less is a warning (info on a form without a total: it may be shown only in part).
 
     Worked example: 20 + 20 + 21 = 61 > 60 -> error (which score is wrong is not certain: not fixed; the
     score cells related). Where written weights add up to too much (XC308), that is the one cause and
@@ -260,10 +264,11 @@ def unreadable_scores(check: Check) -> bool:
     return any(row.score is None and row.score_cell in unreadable for row in check.rows("indicators"))
 
 
-@rule("XC308", Severity.ERROR, "分值合计")
+@rule("XC308", Severity.ERROR, "分值合计", also=(Severity.INFO,))
 def weights_add_up(check: Check) -> None:
-    """The weights a form writes (分值 column) add up to the indicator points (90 on the national form),
-    and each 一级指标 whose label writes its points ('产出指标（50分）') to those points.
+    """Per section, the weights a form writes (分值) add up to its points (90 on the national form, a
+    '产出指标（50分）' label's 50): an error, not fixed (which weight is wrong is not certain); info for the
+    last section of a form without a total (cut short).
 
     Worked example: 产出指标（50分） with 分值 20 + 15 + 10 + 5 = 50, 效益指标（30分） 30, 满意度指标（10分）
     10: together 90 -> fine. 分值 20 + 15 + 10 + 3 = 48 under '产出指标（50分）' -> one error at the group's
@@ -328,10 +333,12 @@ def all_in_whole_sections(check: Check, root, members, off) -> bool:
 QUANTITATIVE = ("number", "range")  # targets scored by arithmetic: met means the full weight, no tier
 
 
-@rule("XC309", Severity.ERROR, "完成指标未得满分")
+@rule("XC309", Severity.ERROR, "完成指标未得满分", also=(Severity.WARNING,))
 def met_below_full(check: Check) -> None:
     """A quantitative target that was met scores its full weight (forms.md §4 rule 2), when the weight
-    is certain: written (分值), or the only unknown in a section whose points are known.
+    is certain: written (分值), or the only unknown in a section whose points are known. Below it with
+    no 偏差 explanation, or at weight × the actual value: error, fixed to the weight; a qualitative
+    target met below its weight with no explanation: warning.
 
     Worked example: 服务对象满意度 target ≥90%, actual 95%, 分值 20, 得分 19 -> error, fixed to 20, named
     as weight × actual value (20 × 95% = 19). 得分 8 of 10 with 偏差原因 '无' -> error, fixed to 10; with

@@ -33,9 +33,11 @@ def goal_score(check: Check) -> None:
     check.settled["goal_score"] = min(score, weight)
 
 
-@rule("XC401", Severity.ERROR, "总分")
+@rule("XC401", Severity.ERROR, "总分", also=(Severity.WARNING,))
 def total(check: Check) -> None:
-    """The total is the sum of its parts, each as recomputed.
+    """The total is the sum of its parts, each as recomputed: budget score + goal score(s) + indicator
+    scores, also inside text ('自评得分: 98.54分'); one that cannot be recomputed (a part unreadable or
+    missing) is a warning naming why.
 
     Project (科学技术研究与开发资金): 19.04 + 20 + 59.5 = 98.54, the '自评得分: 98.54分' in the header.
     National form (the same project, 10 + 90): 9.52 + 89.25 = 98.77 in the 总分 row's 得分 cell.
