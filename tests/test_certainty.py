@@ -64,6 +64,8 @@ def test_blank_total_above_filled_lines_gets_the_total_rate_and_score(tmp_path):
     assert sorted(total.related) == sorted([cells["中小企业服务热线运营经费|part.0.spent"],
                                             cells["中小企业服务热线运营经费|part.1.spent"]])
     assert (rate.reported, rate.expected) == ("0.00%", "93.00%")
+    assert rate.related == score.related == [f"{total.sheet}!{total.cell}"]  # computed from the filled total
+    assert total.reported == "（空）"
     assert (score.reported, score.expected) == ("0", "9.3")
     assert (whole.reported, whole.expected) == ("84.38", "93.68")
     # the parts are never "fixed" down to the empty total

@@ -61,7 +61,7 @@ def execution_rate(check: Check) -> None:
         check.check_number(
             execution_rate, row.rate_cell, "执行率", row.rate, expected,
             f"执行率应为 {what} = {amount(row.spent)}/{amount(base)} = {check.fmt_percent(expected)}",
-            percent=True,
+            percent=True, related=check.memo.get("filled totals", []) if row.Index == 0 else [],
         )
 
 
@@ -83,6 +83,7 @@ def budget_score(check: Check) -> None:
         check.check_number(
             budget_score, row.score_cell, "预算执行得分", row.score, expected,
             f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}{capped}",
+            related=check.memo.get("filled totals", []) if row.Index == 0 else [],
         )
         check.settled["budget_score"] = check.round(expected)
         return  # the first budget line is the scored one (年度财政资金总额 / 部门整体支出总额)
@@ -206,8 +207,9 @@ def fill_total(check: Check, total, name: str, label: str, added: Decimal, listi
                            related=part_cells)
     else:
         shown = check.source(address)
-        check.add(parts_add_up, address, f"{label}（年度资金总额）", shown.text if shown else "", amount(added), message,
+        check.add(parts_add_up, address, f"{label}（年度资金总额）", shown.text if shown else "（空）", amount(added), message,
                   fixable=True, expected_value=added, related=part_cells)
     # the settled total: XC101/XC102 (and XC104) compute the rate and score from it
     rows = check.rows("budget")
     rows[0] = rows[0]._replace(**{name: added})
+    check.memo.setdefault("filled totals", []).append(address)  # the rate and score computed from it relate it
