@@ -277,6 +277,15 @@ def empty_values(folder: Path) -> Path:
 
 
 @case
+def full_width_and_thousands_separators(folder: Path) -> Path:
+    """预算数 typed as text '1,000.00' and 执行数 as full-width '９５０' (rate 95% and score 19 as before)."""
+    path = plain_form(folder / "全角与千分位.xlsx")
+    budget = '<c r="C6" t="inlineStr"><is><t>1,000.00</t></is></c>'
+    spent = '<c r="D6" t="inlineStr"><is><t>９５０</t></is></c>'
+    return edit_sheet(path, lambda xml: re.sub(r'<c r="D6"[^>]*>.*?</c>', spent, re.sub(r'<c r="C6"[^>]*>.*?</c>', budget, xml, count=1, flags=re.S), count=1, flags=re.S))
+
+
+@case
 def nan_in_a_cell(folder: Path) -> Path:
     """A number cell holding NaN (no spreadsheet program writes it; Excel refuses the file)."""
     path = plain_form(folder / "非数值.xlsx")

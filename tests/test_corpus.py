@@ -70,6 +70,7 @@ EXPECTED: dict[str, Refused | Read] = {
     "three_hundred_sheets": Read(sheets=("附表2", "附表300")),
     "cell_of_32767_characters": Read(),
     "empty_values": Read(),
+    "full_width_and_thousands_separators": Read(),
     "nan_in_a_cell": Refused("corrupt", "A30"),
     "infinity_in_a_cell": Refused("corrupt", "A30"),
     "overlapping_merges": Read(),
