@@ -105,13 +105,19 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
         marks = [grid.label(r, c) for r in header for c in grid.cols(r)]
         named = [spec for spec in SPECS if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in marks)]
     header = range(anchor[0], min(anchor[0] + 3, body.stop))
-    fitting = [spec for spec in named if spec.funding.columns and any(funding_header(grid, row, spec) for row in header)] or named
-    if any(spec.requires or spec.excludes for spec in fitting):
-        labels = [grid.label(r, c) for r in body for c in grid.cols(r)]
-        for spec in fitting:
-            if spec.accepts(labels):
-                return spec
-    return fitting[0] if fitting else SPECS[-1]
+    labels: list[str] = []
+
+    def accepted(spec: LayoutSpec) -> bool:
+        if not (spec.requires or spec.excludes):
+            return True
+        if not labels:
+            labels.extend(grid.label(r, c) for r in body for c in grid.cols(r))
+        return spec.accepts(labels)
+
+    for spec in named:  # the first family whose funding columns fit, then the first that names the label
+        if spec.funding.columns and any(funding_header(grid, row, spec) for row in header) and accepted(spec):
+            return spec
+    return next((spec for spec in named if accepted(spec)), named[0] if named else SPECS[-1])
 
 
 def find_forms(sheet) -> list[Form]:
