@@ -19,6 +19,16 @@ and from sample_workbooks/national_forms.json (seven seed forms rescaled to the 
     sample_workbooks/national_mistakes.json     where each of those sits, what it says, what is right
     templates/项目支出绩效自评表_全国模板.xlsx     blank national (财政部 2020) project form
 
+and from sample_workbooks/family_forms.json (the layout families of forms.md §6: Hubei goal groups, Sichuan
+split targets with 权重, a national variant in 元, a scorecard with a grade, a department form with 得分系数,
+amounts typed as text with a grade; shape in tests/support/families.py):
+
+    sample_workbooks/family_clean.xlsx          one sheet per family form, every identity exact
+    sample_workbooks/family_mistakes.xlsx       the same with FAMILY_MISTAKES planted, one per form
+    sample_workbooks/family_mistakes.json       where each of those sits, what it says, what is right
+    templates/<FAMILY_TEMPLATES>                one blank template per family (text-amounts is a way of
+                                                filling the national variant: no template of its own)
+
 The workbooks carry a fixed creation date, so re-running the script gives byte-identical files.
 tests/test_render.py re-renders everything into a temporary folder and compares with the committed files.
 """
@@ -33,11 +43,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the renderer and the planter are test support, not shipped
 from support.plant import form_of, plant, resolve, slot  # noqa: E402  (tests use them through this module)
 from support.render import DEPARTMENT_KEY, Layout, render_workbook  # noqa: E402
+from support import families  # noqa: E402
+from support.grid import address, render_grid  # noqa: E402
 
 SAMPLES = ROOT / "sample_workbooks"
 TEMPLATES = ROOT / "templates"
 SEED_JSON = SAMPLES / "seed_forms.json"
 NATIONAL_JSON = SAMPLES / "national_forms.json"
+FAMILY_JSON = SAMPLES / "family_forms.json"
 
 PROJECT_TEMPLATE = "项目支出绩效自评表_模板.xlsx"
 DEPARTMENT_TEMPLATE = "部门整体绩效自评表_模板.xlsx"
@@ -166,6 +179,48 @@ def write_with_manifest(data: dict, mistakes: list[dict], clean: Path, wrong_pat
     return manifest
 
 
+# The layout families of forms.md §6 (sample_workbooks/family_forms.json, shape in tests/support/families.py):
+# one mistake planted per form, the kinds each family invites. Keys as families.layout's; the right value is
+# the published one.
+FAMILY_MISTAKES = [
+    dict(form="hubei_groups_two", where="indicator.4.score", wrong="10", field="指标得分", severity="error",
+         note="short indicator in 年度绩效目标2（40分） scored in full: target 2场次, actual 1场次, weight 40 − 30 = 10 → 5"),
+    dict(form="hubei_group_80", where="budget.score", wrong="19", field="预算执行得分", severity="error",
+         note="budget score is not 20 × 285.84/285.84 = 20"),
+    dict(form="sichuan_split_weight", where="budget.rate", wrong="99.00%", field="预算执行率", severity="error",
+         note="预算执行率 is not 预算执行数/调整后预算数 = 3.36/3.36 = 100.00%"),
+    dict(form="national_variant_yuan", where="budget.rate", wrong="86%", field="执行率", severity="error",
+         note="执行率 rounded to a whole percent (as on the 廊坊 2019 form): 372400/432000 = 86.20%"),
+    dict(form="scorecard_grade", where="indicator.8.score", wrong="10", field="指标得分", severity="error",
+         note="保障人数 short scored in full: 参考分值 10 × 2300/2370 = 9.70"),
+    dict(form="department_coefficient", where="indicator.2.score", wrong="12", field="指标得分", severity="error",
+         note="指标得分 is not 指标权重 × 得分系数 = 15 × 90% = 13.5 (actual 90% against 100%)"),
+    dict(form="text_amounts_grade", where="budget.score", wrong="9.07", field="预算执行得分", severity="error",
+         note="budget score typed as text with its digits swapped: 10 × 4612.58/4753.66 = 9.70"),
+]
+FAMILY_TEMPLATES = {"hubei-groups": "项目自评表_目标分组模板.xlsx", "sichuan": "部门预算项目支出绩效自评表_四川模板.xlsx",
+                    "national-variant": "项目支出绩效自评表_资金情况模板.xlsx", "scorecard": "项目支出绩效评分表_模板.xlsx",
+                    "department-coefficient": "部门整体支出绩效自评表_得分系数模板.xlsx"}
+
+
+def write_families(samples: Path, templates: Path, family_json: Path = FAMILY_JSON) -> list[dict]:
+    """family_clean.xlsx, family_mistakes.xlsx (+ family_mistakes.json) and one blank template per family."""
+    forms = json.loads(family_json.read_text(encoding="utf-8"))["forms"]
+    render_grid([families.layout(f)[0] for f in forms], samples / "family_clean.xlsx")
+    planted, entries = families.plant(forms, FAMILY_MISTAKES)
+    sheets = {f["id"]: f["sheet"] for f in forms}
+    manifest = []
+    for entry in entries:
+        row, col = families.layout(next(f for f in planted if f["id"] == entry["form"]))[1][entry["key"]]
+        manifest.append({"sheet": sheets[entry["form"]], "cell": address(row, col), **entry})
+    render_grid([families.layout(f)[0] for f in planted], samples / "family_mistakes.xlsx")
+    (samples / "family_mistakes.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for family, name in FAMILY_TEMPLATES.items():
+        form = next(f for f in forms if f["family"] == family)
+        render_grid([families.layout(families.blank(form))[0]], templates / name)
+    return manifest
+
+
 def build(samples: Path = SAMPLES, templates: Path = TEMPLATES, seed_json: Path = SEED_JSON,
           national_json: Path = NATIONAL_JSON) -> list[dict]:
     """Write every sample and template; returns the seed's mistakes manifest."""
@@ -180,6 +235,7 @@ def build(samples: Path = SAMPLES, templates: Path = TEMPLATES, seed_json: Path 
     write_with_manifest(load_seed(national_json), NATIONAL_MISTAKES, samples / "national_clean.xlsx",
                         samples / "national_mistakes.xlsx", samples / "national_mistakes.json")
     render_workbook(national_template_data(), templates / NATIONAL_TEMPLATE, layout=Layout(projects_only=True))
+    write_families(samples, templates)
     return manifest
 
 
@@ -189,7 +245,8 @@ def main() -> int:
         print(f"{m['sheet']}!{m['cell']}: {m['field']} {m['reported']} (should be {m['expected']}, {m['severity']})")
     print(f"wrote {SAMPLES.relative_to(ROOT)}/seed_clean.xlsx, seed_mistakes.xlsx, mistakes.json, national_clean.xlsx, "
           f"national_mistakes.xlsx, national_mistakes.json; "
-          f"{TEMPLATES.relative_to(ROOT)}/{PROJECT_TEMPLATE}, {DEPARTMENT_TEMPLATE}, {NATIONAL_TEMPLATE}")
+          f"{TEMPLATES.relative_to(ROOT)}/{PROJECT_TEMPLATE}, {DEPARTMENT_TEMPLATE}, {NATIONAL_TEMPLATE}; "
+          f"family_clean.xlsx, family_mistakes.xlsx, family_mistakes.json, {', '.join(FAMILY_TEMPLATES.values())}")
     return 0
 
 

@@ -22,10 +22,13 @@ everything else (targets such as '≥50个', '—', '/', labels) as text. A cell
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -114,6 +117,8 @@ def render_grid(forms: list[dict], path, *, row_offset: int = 0, col_offset: int
     name), (sheet, row shift, column shift): add them to a grid address to find the cell in the workbook."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    book.properties.creator = "xlcheck"
+    book.properties.created = book.properties.modified = datetime.datetime(2022, 1, 14, 9, 0, 0)
     placed = {}
     ws, next_row = None, row_offset
     for form in forms:
@@ -142,4 +147,16 @@ def render_grid(forms: list[dict], path, *, row_offset: int = 0, col_offset: int
         placed[form.get("id", form.get("sheet"))] = (ws.title, next_row, col_offset)
         next_row += len(rows) + gap
     book.save(path)
+    _fix_dates(Path(path))
     return placed
+
+
+def _fix_dates(path: Path) -> None:
+    """Rewrite the package with fixed entry dates and core properties, so re-rendering gives the same bytes."""
+    with zipfile.ZipFile(path) as source:
+        parts = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2022-01-14T09:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(name, date_time=(2022, 1, 14, 9, 0, 0)), data, zipfile.ZIP_DEFLATED)
