@@ -101,8 +101,11 @@ def test_watcher_thread_checks_files_copied_in_while_it_runs(tmp_path):
 
 
 def test_xlcheck_watch_command_stops_cleanly_on_ctrl_c(tmp_path):
+    # As from a terminal: Ctrl-C's default action restored, since a runner started in the background
+    # (`cmd &`) passes SIGINT on ignored, and Python then never raises KeyboardInterrupt.
     process = subprocess.Popen([sys.executable, "-m", "xlcheck.cli", "watch", str(tmp_path), "--interval", "0.1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         shutil.copy(SAMPLES / "seed_mistakes.xlsx", tmp_path / "unit.xlsx")
         wait_for(lambda: (tmp_path / OUTPUT_FOLDER / "unit.checked.txt").exists())
