@@ -120,11 +120,33 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
     return next((spec for spec in named if accepted(spec)), named[0] if named else SPECS[-1])
 
 
+def has_funding_columns(grid: Grid, anchor: tuple[int, int]) -> bool:
+    """Whether a family naming this funding label finds its budget and spending columns in the label's row
+    or the two rows under it."""
+    label = grid.label(*anchor)
+    return any(funding_header(grid, row, spec) for spec in SPECS if spec.names_funding(label)
+               for row in range(anchor[0], anchor[0] + 3))
+
+
+def outside_tables(grid: Grid, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The anchors left when a funding label standing inside the previous form's indicator table, with no
+    funding columns of its own, is read as what it is there: an indicator's label (a scorecard's 二级指标
+    资金投入 under 项目决策), not a second form."""
+    kept: list[tuple[int, int]] = []
+    for anchor in anchors:
+        if kept and not has_funding_columns(grid, anchor) and any(
+                is_indicator_header(grid, row) for row in range(kept[-1][0], anchor[0])):
+            continue
+        kept.append(anchor)
+    return kept
+
+
 def find_forms(sheet) -> list[Form]:
     """Every form in one sheet, top to bottom."""
     grid = Grid(sheet)
     anchors = grid.find(names_funding, sorted(grid.rows))
     anchors = sorted(anchors + header_anchors(grid, {row for row, _ in anchors})) or table_anchors(grid)
+    anchors = outside_tables(grid, anchors)
     starts = []
     previous_anchor_row = 0
     for row, _ in anchors:
