@@ -219,6 +219,23 @@ def test_met_target_scored_weight_times_actual_is_an_error_even_when_explained(t
     assert "18 × 实际完成值 95%" in met.message
 
 
+@pytest.mark.parametrize("actual, severity", [
+    ("2021年12月完成", Severity.ERROR),  # a date met: as certain as a number (银川 2021, 公用经费完成时间)
+    ("2021年11月20日", Severity.ERROR),
+    ("按期完成", Severity.WARNING),  # met in words: a judgement, its tier is 80–100%
+])
+def test_met_deadline_below_full_marks(tmp_path, actual, severity):
+    data = national("党建工作经费")
+    row = data["indicators"][0]
+    row.update(target="2021年12月完成", actual=actual, score="16", deviation="")
+    data["total"] = "97.85"
+    _, report, cells = render(tmp_path, {"projects": [data]})
+    [met] = by_rule(report, "XC309")
+    assert (met.severity, met.reported, met.expected) == (severity, "16", "18")
+    assert met.fixable == (severity == Severity.ERROR)
+    assert f"{met.sheet}!{met.cell}" == cells["党建工作经费|indicator.0.score"]
+
+
 def test_several_rows_that_could_be_short_of_full_marks_are_not_guessed(tmp_path):
     """Two met '100%' rows of equal score: which one lost the point is not certain -> no fix (XC307 warns)."""
     data = hubei("机关事业单位办公维护经费")

@@ -333,16 +333,28 @@ def all_in_whole_sections(check: Check, root, members, off) -> bool:
 QUANTITATIVE = ("number", "range")  # targets scored by arithmetic: met means the full weight, no tier
 
 
+def met_by_arithmetic(row) -> bool:
+    """Whether the target was met by arithmetic, not by judgement: a number or range, or a deadline whose
+    actual value is a date too ('2021年12月完成' against '2021年12月完成'). A deadline "met" by words
+    ('按期完成') is a judgement, like a qualitative target, and keeps its 80–100% tier."""
+    target = parse_value(row.target)
+    if target.kind in QUANTITATIVE:
+        return True
+    return target.kind == "deadline" and target.date is not None and parse_value(row.actual).date is not None
+
+
 @rule("XC309", Severity.ERROR, "完成指标未得满分", also=(Severity.WARNING,))
 def met_below_full(check: Check) -> None:
     """A quantitative target that was met scores its full weight (forms.md §4 rule 2), when the weight
     is certain: written (分值), or the only unknown in a section whose points are known. Below it with
-    no 偏差 explanation, or at weight × the actual value: error, fixed to the weight; a qualitative
-    target met below its weight with no explanation: warning.
+    no 偏差 explanation, or at weight × the actual value: error, fixed to the weight. A deadline met by a
+    written date counts as arithmetic; a qualitative target (or a deadline "met" in words) met below its
+    weight with no explanation: warning.
 
     Worked example: 服务对象满意度 target ≥90%, actual 95%, 分值 20, 得分 19 -> error, fixed to 20, named
     as weight × actual value (20 × 95% = 19). 得分 8 of 10 with 偏差原因 '无' -> error, fixed to 10; with
-    '抽样中个别企业反映办理周期偏长，酌情扣 2 分' -> fine (a deduction explained). A qualitative target
+    '抽样中个别企业反映办理周期偏长，酌情扣 2 分' -> fine (a deduction explained). 公用经费完成时间 target
+    and actual '2021年12月完成', 得分 4 of 5, no explanation -> error, fixed to 5. A qualitative target
     met below its weight without an explanation -> warning (its tier is 80–100%). Hubei form (no 分值):
     all targets met, scores 20 + 20 + 19 = 59 of 60, and 19 = (60 − 40) × 95% for the met '95%' row and
     no other -> its weight 20 is certain: error, fixed to 20.
@@ -355,7 +367,7 @@ def met_below_full(check: Check) -> None:
         if (scored.weight_source not in ("written", "inferred") or scored.assessment.status != "met"
                 or row.score is None or weight is None or row.score >= weight):
             continue
-        quantitative = parse_value(row.target).kind in QUANTITATIVE
+        quantitative = met_by_arithmetic(row)
         times_actual = actual_share(row)
         signature = times_actual is not None and check.round(weight * times_actual) == check.round(row.score)
         why = ("分值" if scored.weight_source == "written"
