@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import openpyxl
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from xlcheck.api import FileReport
 from xlcheck.batch import _width, expand, planned_outputs, run_batch, run_with_progress, summary_text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from xlcheck import check_workbook, fix_workbook
 from xlcheck.cli import app

@@ -208,7 +208,7 @@ def test_an_ambiguous_package_is_refused_not_read_one_way_and_fixed(tmp_path, na
 def test_a_copy_that_fails_its_check_is_an_internal_error_with_nothing_written(tmp_path, monkeypatch):
     """The written package is checked before it is renamed into place: here the report sheet's XML is
     broken on purpose; the answer is 'internal', the file named, nothing written."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     import xlcheck.writer
     from xlcheck.cli import app

@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import xlcheck
 from xlcheck.cli import app

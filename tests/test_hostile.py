@@ -23,7 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import hostile
 from conftest import SAMPLES

@@ -246,7 +246,7 @@ def test_a_workbook_without_a_form_says_what_it_found_and_what_is_missing(tmp_pa
 
 
 def test_layouts_lists_every_family_one_line_each():
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from xlcheck.cli import app
     from xlcheck.layouts import SPECS

@@ -10,7 +10,7 @@ from decimal import Decimal
 from importlib import resources
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from xlcheck.api import check_workbook
 from xlcheck.cli import app

@@ -9,7 +9,7 @@ import tomllib
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from xlcheck.api import check_workbook
 from xlcheck.cli import app

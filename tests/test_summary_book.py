@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from xlcheck.cli import app
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from xlcheck.api import check_workbook, default_output, fix_workbook
 from xlcheck.cli import app

@@ -1,4 +1,8 @@
-"""The command line (interface.md): `xlcheck check PATH...` and `xlcheck fix PATH... [-o OUT | --out-dir DIR]`."""
+"""The command line (interface.md): `xlcheck check PATH...` and `xlcheck fix PATH... [-o OUT | --out-dir DIR]`.
+
+Plain click, and every xlcheck module imported inside the command that needs it: `xlcheck --help`
+loads nothing but click, and `check` does not pay for a help renderer or a validation library.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,39 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
-import typer
+import click
 
-from .api import FileReport
-from .batch import default_jobs, expand, planned_outputs, run_with_progress, same_file, summary_text, write_summary
-from .package import WorkbookError, display
-from .report import EXIT_ERROR, as_json, as_text, exit_code
+if TYPE_CHECKING:
+    from .api import FileReport
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="检查并更正绩效自评表（项目支出 / 部门整体）中的执行率、得分与总分。",
-)
+EXIT_ERROR = 2  # report.EXIT_ERROR, without importing the checking code for a usage error
+
+
+class Commands(click.Group):
+    """The command group: Ctrl-C during a command ends it with exit code 130 and a word on stderr
+    (click's own default would be 'Aborted!' and 1)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("已中断。 (interrupted)", err=True)
+            raise click.exceptions.Exit(130) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order they are defined, as the help shows them
+
+
+@click.group(cls=Commands, no_args_is_help=True,
+             context_settings={"max_content_width": 100})
+def app() -> None:
+    """检查并更正绩效自评表（项目支出 / 部门整体）中的执行率、得分与总分。"""
+
+
+def path_type() -> click.Path:
+    return click.Path(path_type=Path)
 
 
 class Format(str, Enum):
@@ -29,6 +52,9 @@ class Format(str, Enum):
 
 
 JOBS_HELP = "并行处理的进程数（默认：本机核数）"
+FORMAT_HELP = "输出格式：text 或 json"
+FORMATS = click.Choice([f.value for f in Format])
+JOBS = click.IntRange(min=1)
 SUMMARY_HELP = "把汇总表（文件、表数、错误、已更正、警告、输出）另存为 .xlsx 或 .csv"
 
 
@@ -48,6 +74,7 @@ def config_options(paths: list[Path], profile: Optional[str], select: Optional[l
     import os
 
     from .config import load_config
+    from .package import WorkbookError
     from .profiles import load_profile
 
     try:
@@ -56,8 +83,8 @@ def config_options(paths: list[Path], profile: Optional[str], select: Optional[l
         chosen = load_profile(profile) if profile is not None else None
         return {"config": config.with_options(select=select, ignore=ignore, profile=chosen)}
     except WorkbookError as error:  # ConfigError, ProfileError
-        typer.echo(f"用法错误：{error.message}", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        click.echo(f"用法错误：{error.message}", err=True)
+        raise click.exceptions.Exit(EXIT_ERROR)
     except ValueError:  # paths on different drives (Windows): no common folder, so no discovery
         return config_options([], profile, select, ignore, config_file)
 
@@ -72,8 +99,8 @@ def resolved(path: Path) -> Path:
 
 
 def usage_error(message: str) -> NoReturn:
-    typer.echo(f"用法错误：{message}", err=True)
-    raise typer.Exit(EXIT_ERROR)
+    click.echo(f"用法错误：{message}", err=True)
+    raise click.exceptions.Exit(EXIT_ERROR)
 
 
 def input_paths(raw: list[str]) -> list[Path]:
@@ -89,6 +116,9 @@ def check_summary_path(summary: Optional[Path], files: list[Path], outputs: list
     file the run reads or writes: an input (directly, through a link, or found in a folder) or an output."""
     if summary is None:
         return
+    from .batch import same_file
+    from .package import display
+
     if summary.suffix.lower() not in (".csv", ".xlsx"):
         usage_error(f"--summary 只能是 .csv 或 .xlsx 文件：{display(summary)} (--summary takes a .csv or .xlsx path)")
     clash = next((path for path in [*files, *outputs] if path is not None and same_file(summary, path)), None)
@@ -101,57 +131,71 @@ def check_summary_path(summary: Optional[Path], files: list[Path], outputs: list
 def emit(reports: list[FileReport], fmt: Format, summary: Optional[Path] = None) -> None:
     """Print the reports (text: each file, then the summary table when there are several; json: the one
     document), write the --summary file, and exit with the batch's exit code."""
+    from .batch import summary_text, write_summary
+    from .report import as_json, as_text, exit_code
+
     if fmt is Format.json:
-        typer.echo(for_stream(as_json(reports), sys.stdout))
+        click.echo(for_stream(as_json(reports), sys.stdout))
     else:
         for report in reports:
-            typer.echo(as_text(report))
+            click.echo(as_text(report))
         if len(reports) > 1:
-            typer.echo("\n" + summary_text(reports))
+            click.echo("\n" + summary_text(reports))
     if summary is not None:
         try:
             write_summary(reports, summary)
         except OSError as error:
-            typer.echo(f"无法写入汇总表 {summary}：{error} (cannot write the summary)", err=True)
-            raise typer.Exit(EXIT_ERROR)
-        typer.echo(f"汇总表：{summary}", err=fmt is Format.json)
-    raise typer.Exit(exit_code(reports))
+            click.echo(f"无法写入汇总表 {summary}：{error} (cannot write the summary)", err=True)
+            raise click.exceptions.Exit(EXIT_ERROR)
+        click.echo(f"汇总表：{summary}", err=fmt is Format.json)
+    raise click.exceptions.Exit(exit_code(reports))
 
 
 @app.command()
-def check(
-    paths: list[str] = typer.Argument(..., help="工作簿或文件夹（文件夹内的工作簿都会检查）"),
-    format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
-    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
-    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-) -> None:
-    """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。"""
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--format", type=FORMATS, default="text", show_default=True, help=FORMAT_HELP)
+@click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
+@click.option("--summary", type=path_type(), help=SUMMARY_HELP)
+@click.option("--profile", help=PROFILE_HELP)
+@click.option("--select", multiple=True, help=SELECT_HELP)
+@click.option("--ignore", multiple=True, help=IGNORE_HELP)
+@click.option("--config", type=path_type(), help=CONFIG_HELP)
+def check(paths: tuple[str, ...], format: str, jobs: Optional[int], summary: Optional[Path], profile: Optional[str],
+          select: tuple[str, ...], ignore: tuple[str, ...], config: Optional[Path]) -> None:
+    """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。
+
+    PATH：工作簿或文件夹（文件夹内的工作簿都会检查）。
+    """
+    from .batch import default_jobs, expand, run_with_progress
+
     files = expand(input_paths(paths))
     check_summary_path(summary, files)
     options = config_options(input_paths(paths), profile, select, ignore, config)
     reports = run_with_progress(files, fix=False, outputs=None, jobs=jobs or default_jobs(), options=options)
-    emit(reports, format, summary)
+    emit(reports, Format(format), summary)
 
 
 @app.command()
-def fix(
-    paths: list[str] = typer.Argument(..., help="工作簿或文件夹"),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="更正副本的路径（只用于单个文件）"),
-    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="把更正副本写到这个文件夹"),
-    format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    summary: Optional[Path] = typer.Option(None, "--summary", help=SUMMARY_HELP),
-    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
-    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-) -> None:
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--out", type=path_type(), help="更正副本的路径（只用于单个文件）")
+@click.option("--out-dir", type=path_type(), help="把更正副本写到这个文件夹")
+@click.option("--format", type=FORMATS, default="text", show_default=True, help=FORMAT_HELP)
+@click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
+@click.option("--summary", type=path_type(), help=SUMMARY_HELP)
+@click.option("--profile", help=PROFILE_HELP)
+@click.option("--select", multiple=True, help=SELECT_HELP)
+@click.option("--ignore", multiple=True, help=IGNORE_HELP)
+@click.option("--config", type=path_type(), help=CONFIG_HELP)
+def fix(paths: tuple[str, ...], out: Optional[Path], out_dir: Optional[Path], format: str, jobs: Optional[int],
+        summary: Optional[Path], profile: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
+        config: Optional[Path]) -> None:
     """更正：写出更正后的副本（原文件不动），错误单元格改为核算值并标注，另附“核查结果”工作表。
-    .xls 文件的更正副本转换为 .xlsx。"""
+    .xls 文件的更正副本转换为 .xlsx。
+
+    PATH：工作簿或文件夹。
+    """
+    from .batch import default_jobs, expand, planned_outputs, run_with_progress
+
     files = expand(input_paths(paths))
     if out is not None and (out_dir is not None or len(files) != 1):
         usage_error("-o 只能用于单个文件，且不能与 --out-dir 同用。 (-o takes exactly one input file)")
@@ -162,11 +206,11 @@ def fix(
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:  # under a file, read-only, no space: a message, not a traceback
-            typer.echo(f"无法创建输出文件夹 {out_dir}（{error.strerror or error}）。原文件未被修改。"
+            click.echo(f"无法创建输出文件夹 {out_dir}（{error.strerror or error}）。原文件未被修改。"
                        f"请换一个可写的 --out-dir。 (cannot create the output folder)", err=True)
-            raise typer.Exit(EXIT_ERROR)
+            raise click.exceptions.Exit(EXIT_ERROR)
     reports = run_with_progress(files, fix=True, outputs=outputs, jobs=jobs or default_jobs(), options=options)
-    emit(reports, format, summary)
+    emit(reports, Format(format), summary)
 
 
 class ExportFormat(str, Enum):
@@ -176,20 +220,28 @@ class ExportFormat(str, Enum):
 
 
 @app.command()
-def export(
-    paths: list[str] = typer.Argument(..., help="工作簿或文件夹"),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出：.xlsx 文件；--format csv/parquet 时为文件夹"),
-    format: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", help="xlsx（一个工作簿，每表一个工作表）、csv 或 parquet（文件夹中每表一个文件）"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
-    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-) -> None:
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--out", type=path_type(), help="输出：.xlsx 文件；--format csv/parquet 时为文件夹")
+@click.option("--format", type=click.Choice([f.value for f in ExportFormat]), default="xlsx", show_default=True,
+              help="xlsx（一个工作簿，每表一个工作表）、csv 或 parquet（文件夹中每表一个文件）")
+@click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
+@click.option("--profile", help=PROFILE_HELP)
+@click.option("--select", multiple=True, help=SELECT_HELP)
+@click.option("--ignore", multiple=True, help=IGNORE_HELP)
+@click.option("--config", type=path_type(), help=CONFIG_HELP)
+def export(paths: tuple[str, ...], out: Optional[Path], format: str, jobs: Optional[int], profile: Optional[str],
+           select: tuple[str, ...], ignore: tuple[str, ...], config: Optional[Path]) -> None:
     """导出：把所有表单的数据整理成表格（表单、预算、指标、核查结果），每行带文件、工作表和单元格；
-    填报值与核算值并列，数字保存为数字。原文件不动。"""
+    填报值与核算值并列，数字保存为数字。原文件不动。
+
+    PATH：工作簿或文件夹。
+    """
+    from .batch import default_jobs, expand, same_file
     from .export import ExportError, export_files, frames, write_tables
+    from .package import display
     from .report import EXIT_FINDINGS, EXIT_OK
+
+    format = ExportFormat(format)
 
     files = expand(input_paths(paths))
     if out is None:
@@ -210,49 +262,53 @@ def export(
     except ExportError as error:
         usage_error(str(error))
     except OSError as error:
-        typer.echo(f"无法写入 {display(out)}：{error.strerror or error}。 (cannot write the export)", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        click.echo(f"无法写入 {display(out)}：{error.strerror or error}。 (cannot write the export)", err=True)
+        raise click.exceptions.Exit(EXIT_ERROR)
     unread = [r for r in results if r.error is not None]
     for result in unread:
-        typer.echo(f"{display(result.path)}：无法读取 — {result.error.message}", err=True)
+        click.echo(f"{display(result.path)}：无法读取 — {result.error.message}", err=True)
     counts = "，".join(f"{name} {len(frame)} 行" for name, frame in tables.items())
-    typer.echo(f"已导出 {len(results)} 个文件（{len(unread)} 个无法读取）：{counts}")
+    click.echo(f"已导出 {len(results)} 个文件（{len(unread)} 个无法读取）：{counts}")
     for path in written:
-        typer.echo(f"  {display(path)}")
-    raise typer.Exit(EXIT_ERROR if unread else EXIT_FINDINGS if any(r.errors for r in results) else EXIT_OK)
+        click.echo(f"  {display(path)}")
+    raise click.exceptions.Exit(EXIT_ERROR if unread else EXIT_FINDINGS if any(r.errors for r in results) else EXIT_OK)
 
 
 @app.command()
-def watch(
-    folder: Path = typer.Argument(..., help="要监视的文件夹（各单位把工作簿放进来）"),
-    interval: float = typer.Option(1.0, "--interval", min=0.05, help="每隔多少秒查看一次文件夹"),
-    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
-    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
-) -> None:
-    """监视文件夹：新放入（或被新版本替换）的工作簿写完后自动核查，更正副本和核查结果写入其中的“已核查”文件夹。按 Ctrl-C 停止。"""
+@click.argument("folder", type=path_type())
+@click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True, help="每隔多少秒查看一次文件夹")
+@click.option("--profile", help=PROFILE_HELP)
+@click.option("--select", multiple=True, help=SELECT_HELP)
+@click.option("--ignore", multiple=True, help=IGNORE_HELP)
+@click.option("--config", type=path_type(), help=CONFIG_HELP)
+def watch(folder: Path, interval: float, profile: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
+          config: Optional[Path]) -> None:
+    """监视文件夹：新放入（或被新版本替换）的工作簿写完后自动核查，更正副本和核查结果写入其中的“已核查”文件夹。按 Ctrl-C 停止。
+
+    FOLDER：要监视的文件夹（各单位把工作簿放进来）。
+    """
+    from .report import as_text
     from .watch import OUTPUT_FOLDER, Watcher
 
     if not folder.is_dir():
-        typer.echo(f"用法错误：{folder} 不是文件夹。 (not a folder)", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        click.echo(f"用法错误：{folder} 不是文件夹。 (not a folder)", err=True)
+        raise click.exceptions.Exit(EXIT_ERROR)
     try:
         (folder / OUTPUT_FOLDER).mkdir(exist_ok=True)
     except OSError as error:
-        typer.echo(f"无法创建结果文件夹 {folder / OUTPUT_FOLDER}：{error} (cannot create the output folder)", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        click.echo(f"无法创建结果文件夹 {folder / OUTPUT_FOLDER}：{error} (cannot create the output folder)", err=True)
+        raise click.exceptions.Exit(EXIT_ERROR)
     options = config_options([folder], profile, select, ignore, config)
 
     def show(report: FileReport, notes: Path) -> None:
-        typer.echo(as_text(report))
-        typer.echo(f"  核查结果：{notes}")
+        click.echo(as_text(report))
+        click.echo(f"  核查结果：{notes}")
 
-    typer.echo(f"正在监视 {folder}（每 {interval:g} 秒查看一次；结果写入 {folder / OUTPUT_FOLDER}）。按 Ctrl-C 停止。", err=True)
+    click.echo(f"正在监视 {folder}（每 {interval:g} 秒查看一次；结果写入 {folder / OUTPUT_FOLDER}）。按 Ctrl-C 停止。", err=True)
     try:
         Watcher(folder, show, options).run(interval)
     except KeyboardInterrupt:
-        typer.echo("已停止监视。 (stopped)", err=True)
+        click.echo("已停止监视。 (stopped)", err=True)
 
 
 SERVE_CONFIG_HELP = "配置文件（默认：启动 serve 的文件夹或其上级文件夹中的 xlcheck.toml）"
@@ -260,45 +316,46 @@ SERVER_PACKAGES = {"starlette", "uvicorn", "python_multipart", "multipart", "h11
 
 
 @app.command()
-def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只有本机能访问）"),
-    port: int = typer.Option(8765, "--port", min=0, max=65535, help="端口（0：任选一个空闲端口）"),
-    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
-    select: Optional[list[str]] = typer.Option(None, "--select", help=SELECT_HELP),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=IGNORE_HELP),
-    config: Optional[Path] = typer.Option(None, "--config", help=SERVE_CONFIG_HELP),
-    max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="单个上传文件的大小上限（MB）"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help=JOBS_HELP),
-    open_browser: bool = typer.Option(False, "--open", help="启动后在浏览器中打开页面"),
-) -> None:
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只有本机能访问）")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="端口（0：任选一个空闲端口）")
+@click.option("--profile", help=PROFILE_HELP)
+@click.option("--select", multiple=True, help=SELECT_HELP)
+@click.option("--ignore", multiple=True, help=IGNORE_HELP)
+@click.option("--config", type=path_type(), help=SERVE_CONFIG_HELP)
+@click.option("--max-upload-mb", type=click.IntRange(min=1), default=50, show_default=True, help="单个上传文件的大小上限（MB）")
+@click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开页面")
+def serve(host: str, port: int, profile: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
+          config: Optional[Path], max_upload_mb: int, jobs: Optional[int], open_browser: bool) -> None:
     """网页：在浏览器中拖入工作簿，查看问题，下载更正副本（只在本机运行，文件处理完即删除）。"""
+    from .batch import default_jobs
     try:
         from . import serve as web
     except ModuleNotFoundError as error:
         if (error.name or "").split(".")[0] not in SERVER_PACKAGES:
             raise
-        typer.echo("xlcheck serve 需要网页服务软件包 starlette、uvicorn 和 python-multipart，本机尚未安装"
+        click.echo("xlcheck serve 需要网页服务软件包 starlette、uvicorn 和 python-multipart，本机尚未安装"
                    f"（缺少 {error.name}）。请安装：pip install 'xlcheck[serve]' "
                    "(the web server packages are not installed: pip install 'xlcheck[serve]')", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        raise click.exceptions.Exit(EXIT_ERROR)
     chosen = config_options([], profile, select, ignore, config)["config"]
     try:
         sock = web.listen(host, port)
     except OSError as error:
-        typer.echo(f"无法在 {host}:{port} 上启动网页服务（{error.strerror or error}）。端口可能已被占用，"
+        click.echo(f"无法在 {host}:{port} 上启动网页服务（{error.strerror or error}）。端口可能已被占用，"
                    f"请用 --port 换一个端口。 (cannot listen on {host}:{port})", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        raise click.exceptions.Exit(EXIT_ERROR)
     if not web.is_loopback(host):
-        typer.echo(f"警告：正在监听 {host}，同一网络中的其他电脑也能打开此页面并上传文件。只在可信的网络中这样做。"
+        click.echo(f"警告：正在监听 {host}，同一网络中的其他电脑也能打开此页面并上传文件。只在可信的网络中这样做。"
                    f"(warning: listening on {host}, reachable from other computers)", err=True)
     service = web.Service(limit_mb=max_upload_mb, config=chosen, jobs=jobs or default_jobs())
-    typer.echo(f"xlcheck 网页已启动，请在浏览器中打开：{web.page_address(sock)}  （按 Ctrl-C 停止）")
+    click.echo(f"xlcheck 网页已启动，请在浏览器中打开：{web.page_address(sock)}  （按 Ctrl-C 停止）")
     sys.stdout.flush()
     try:
         web.run_server(service, sock, open_browser)
     except KeyboardInterrupt:  # uvicorn shut down cleanly, then passes Ctrl-C on: the normal way to stop
         pass
-    typer.echo("网页服务已停止。 (stopped)", err=True)
+    click.echo("网页服务已停止。 (stopped)", err=True)
 
 
 def for_stream(document: str, stream) -> str:
@@ -343,24 +400,26 @@ def layouts() -> None:
 
     width = max(len(spec.name) for spec in SPECS)
     for spec in SPECS:
-        typer.echo(f"{spec.name.ljust(width)}  {spec.title}")
+        click.echo(f"{spec.name.ljust(width)}  {spec.title}")
 
 
 @app.command()
-def rules(
-    code: Optional[str] = typer.Argument(None, help="规则代码，如 XC101：显示该规则的说明和算例"),
-    markdown: bool = typer.Option(False, "--markdown", help="输出 README 中的规则表（Markdown）"),
-) -> None:
-    """列出核查规则（代码、级别、检查内容）；给出代码时显示该规则的说明和算例。"""
+@click.argument("code", required=False)
+@click.option("--markdown", is_flag=True, help="输出 README 中的规则表（Markdown）")
+def rules(code: Optional[str], markdown: bool) -> None:
+    """列出核查规则（代码、级别、检查内容）；给出代码时显示该规则的说明和算例。
+
+    CODE：规则代码，如 XC101：显示该规则的说明和算例。
+    """
     from .rules.catalog import describe, find_rule, rule_list, rule_table
 
     if code is None:
-        typer.echo(rule_table() if markdown else rule_list())
+        click.echo(rule_table() if markdown else rule_list())
         return
     found = find_rule(code)
     if found is None:
         usage_error(f"没有规则 “{code}”；用 xlcheck rules 查看全部规则代码。 (no rule {code!r})")
-    typer.echo(describe(found))
+    click.echo(describe(found))
 
 
 def main() -> None:
@@ -371,11 +430,11 @@ def main() -> None:
             pass
     try:
         try:
-            app()
+            app(prog_name="xlcheck")
         finally:
             sys.stdout.flush()
     except KeyboardInterrupt:
-        typer.echo("已中断。 (interrupted)", err=True)
+        click.echo("已中断。 (interrupted)", err=True)
         sys.exit(130)
     except OSError as error:
         output_failed(error)
