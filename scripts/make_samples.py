@@ -187,6 +187,9 @@ FAMILY_MISTAKES = [
          note="short indicator in 年度绩效目标2（40分） scored in full: target 2场次, actual 1场次, weight 40 − 30 = 10 → 5"),
     dict(form="hubei_group_80", where="budget.score", wrong="19", field="预算执行得分", severity="error",
          note="budget score is not 20 × 285.84/285.84 = 20"),
+    dict(form="hubei_group_rows", where="indicator.3.score", wrong="10", field="指标得分", severity="error",
+         note="short indicator under the label row 年度绩效目标2（40分） scored in full: target ≥6期, actual 4期, weight "
+              "40 − 30 = 10 → 6.67"),
     dict(form="sichuan_split_weight", where="budget.rate", wrong="99.00%", field="预算执行率", severity="error",
          note="预算执行率 is not 预算执行数/调整后预算数 = 3.36/3.36 = 100.00%"),
     dict(form="national_variant_yuan", where="budget.rate", wrong="86%", field="执行率", severity="error",
@@ -198,7 +201,8 @@ FAMILY_MISTAKES = [
     dict(form="text_amounts_grade", where="budget.score", wrong="9.07", field="预算执行得分", severity="error",
          note="budget score typed as text with its digits swapped: 10 × 4612.58/4753.66 = 9.70"),
 ]
-FAMILY_TEMPLATES = {"hubei-groups": "项目自评表_目标分组模板.xlsx", "sichuan": "部门预算项目支出绩效自评表_四川模板.xlsx",
+FAMILY_TEMPLATES = {"hubei-groups": "项目自评表_目标分组模板.xlsx", "hubei-group-rows": "项目自评表_目标分行模板.xlsx",
+                    "sichuan": "部门预算项目支出绩效自评表_四川模板.xlsx",
                     "national-variant": "项目支出绩效自评表_资金情况模板.xlsx", "scorecard": "项目支出绩效评分表_模板.xlsx",
                     "department-coefficient": "部门整体支出绩效自评表_得分系数模板.xlsx"}
 

@@ -16,6 +16,8 @@ By family:
 - ``hubei-groups`` (Hubei project form, 20 + goal groups): ``groups``: [{"label": '年度绩效目标1',
   "points": '40', "indicators": [indicator, ...]}]; indicator: level1 (may carry points, '产出指标（60分）'),
   level2, name, target, actual, score. No weight column: weights are inferred from full marks.
+- ``hubei-group-rows``: the same data as ``hubei-groups``, each group's label ('年度绩效目标1（40分）') alone on
+  its row, merged across, above the group's own 一级/二级/三级 header.
 - ``sichuan`` (split targets + 权重, 10 + 90): indicators with level1, level2, name, sign ('≥', '=', '≤',
   '定性' …), value, unit ('%', '台' …), actual, weight, score, deviation; ``points`` of the indicator block.
 - ``national-variant`` (财政部 shape varied): the 资金情况（元） block has no 年初预算数 and its 其中 lines repeat
@@ -48,7 +50,7 @@ import copy
 
 __all__ = ["layout", "plant", "blank", "FAMILIES"]
 
-FAMILIES = ("hubei-groups", "sichuan", "national-variant", "scorecard", "department-coefficient", "text-amounts")
+FAMILIES = ("hubei-groups", "hubei-group-rows", "sichuan", "national-variant", "scorecard", "department-coefficient", "text-amounts")
 
 _VARIANT_LABELS = {
     "（": "(", "）": ")", "得分": "得 分", "一级指标": "一级\n指标", "二级指标": "二级\n指标", "三级指标": "三级\n指标",
@@ -105,6 +107,33 @@ def _hubei_groups(form: dict, g: _Grid) -> None:
             g.add([head, level1, level2, ind["name"], ind["target"], ind["actual"], ind["score"]],
                   {4: f"indicator.{index}.target", 5: f"indicator.{index}.actual", 6: f"indicator.{index}.score"})
             previous, first, index = (ind["level1"], ind["level2"]), False, index + 1
+    g.add([L("总分"), "<", "<", "<", "<", "<", form["total"]], {6: "total"})
+    g.add([L("偏差大或目标未完成原因分析"), "<", form.get("deviation", ""), "<", "<", "<", "<"])
+    g.add([L("改进措施及结果应用方案"), "<", form.get("improvement", ""), "<", "<", "<", "<"])
+
+
+def _hubei_group_rows(form: dict, g: _Grid) -> None:
+    """The Hubei goal groups with each group's label alone on its row, merged across, above its own header."""
+    L = g.label
+    g.add([form["title"]])
+    g.add([f"单位名称：{form['department']}", "<", "<", "<", f"填报日期：{form.get('date', '')}", "<", "<"])
+    g.add([L("项目名称"), form["name"], "<", "<", "<", "<", "<"])
+    g.add([L("主管部门"), form["department"], "<", L("项目实施单位"), form["implementer"], "<", "<"])
+    line = form["budget"]["lines"][0]
+    g.add([L(form["budget"]["label"]), "", "<", L("预算数（A）"), L("执行数（B）"), L("执行率（B/A）"), L("得分（20分*执行率）")])
+    g.add(["^", L(line["item"]), "<", line["budget"], line["spent"], line["rate"], line["score"]],
+          {3: "budget.budget", 4: "budget.spent", 5: "budget.rate", 6: "budget.score"})
+    index = 0
+    for group in form["groups"]:
+        g.add([L(f"{group['label']}（{group['points']}分）")])
+        g.add([L("一级指标"), L("二级指标"), L("三级指标"), "<", L("年初目标值（A）"), L("实际完成值（B）"), L("得分")])
+        previous = (None, None)
+        for ind in group["indicators"]:
+            level1 = "^" if ind["level1"] == previous[0] else L(ind["level1"])
+            level2 = "^" if (ind["level1"], ind["level2"]) == previous and level1 == "^" else L(ind["level2"])
+            g.add([level1, level2, ind["name"], "<", ind["target"], ind["actual"], ind["score"]],
+                  {4: f"indicator.{index}.target", 5: f"indicator.{index}.actual", 6: f"indicator.{index}.score"})
+            previous, index = (ind["level1"], ind["level2"]), index + 1
     g.add([L("总分"), "<", "<", "<", "<", "<", form["total"]], {6: "total"})
     g.add([L("偏差大或目标未完成原因分析"), "<", form.get("deviation", ""), "<", "<", "<", "<"])
     g.add([L("改进措施及结果应用方案"), "<", form.get("improvement", ""), "<", "<", "<", "<"])
@@ -220,6 +249,7 @@ def _scorecard(form: dict, g: _Grid) -> None:
 
 
 _LAYOUTS = {"hubei-groups": (_hubei_groups, 7, [14, 12, 12, 24, 14, 14, 10]),
+            "hubei-group-rows": (_hubei_group_rows, 7, [12, 14, 16, 12, 14, 14, 10]),
             "sichuan": (_sichuan, 11, [12, 10, 12, 20, 8, 9, 8, 10, 7, 7, 20]),
             "national-variant": (_national_variant, 9, [8, 10, 16, 12, 10, 12, 12, 9, 18]),
             "scorecard": (_scorecard, 8, [12, 12, 18, 8, 14, 18, 8, 14]),

@@ -258,12 +258,33 @@ def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> 
     return goals, indicators
 
 
+def alone_label(grid: Grid, row: int) -> str | None:
+    """The label of a row that holds nothing else ('年度绩效目标1（40分）' merged across), or None."""
+    cols = grid.cols(row)
+    return grid.label(row, cols[0]) if len(cols) == 1 else None
+
+
 def table_sections(grid: Grid, header_row: int, level1_col: int, last: int) -> list[tuple[int, int, str, Decimal, int]]:
-    """Section labels left of the 一级指标 column that write points, from the header row down
-    ('年度绩效目标（80分）' merged over the table's first column): (first row, last row, name, points, col).
-    A label covers its merged rows, else the rows down to the next label."""
-    found = []
-    for row in range(header_row, last + 1):
+    """Section labels that write points, as (first row, last row, name, points, col): left of the 一级指标
+    column from the header row down ('年度绩效目标（80分）' merged over the table's first column), or alone
+    on their row ('年度绩效目标1（40分）' merged across, right above the header or between the groups).
+    A label covers its merged rows, else the rows down to the next label (or the next row holding
+    nothing but a label without points: a group whose points are not written)."""
+    first = header_row
+    while first - 1 >= header_row - 2 and alone_label(grid, first - 1) is not None:
+        first -= 1  # a label alone above the header (two rows up at most)
+    found, stops = [], []
+    for row in range(first, last + 1):
+        alone = alone_label(grid, row)
+        if alone is not None:
+            points = points_in(alone)
+            if points is not None:
+                found.append((row, grid.cols(row)[0], strip_points(alone).rstrip(":"), points))
+            elif row > header_row:
+                stops.append(row)
+            continue
+        if row < header_row:
+            continue
         for col in grid.cols(row):
             if col >= level1_col:
                 break
@@ -272,7 +293,8 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int) -> l
                 found.append((row, col, strip_points(grid.label(row, col)).rstrip(":"), points))
     sections = []
     for i, (row, col, name, points) in enumerate(found):
-        following = found[i + 1][0] - 1 if i + 1 < len(found) else last
+        ends = [found[i + 1][0] if i + 1 < len(found) else last + 1] + [stop for stop in stops if stop > row]
+        following = min(ends) - 1
         bottom = grid.last_row(row, col)
         sections.append((row, min(bottom, following) if bottom > row else following, name, points, col))
     return sections
