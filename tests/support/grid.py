@@ -105,6 +105,8 @@ def _write(ws, r: int, c: int, text: str, keep_text: bool) -> None:
         cell.number_format = "0." + "0" * decimals + "%" if decimals else "0%"
     else:
         cell.value = text
+        if text.startswith("="):  # a target such as '=100%' is text on the page, not a formula
+            cell.data_type = "s"
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     cell.font = Font(name="宋体", size=10)
     cell.border = _BOX
