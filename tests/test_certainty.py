@@ -150,6 +150,24 @@ def test_one_identity_broken_is_an_unfixed_error_with_its_cells_related(tmp_path
     assert spending.related == [cells["部门整体|basic_spending"], cells["部门整体|project_spending"]]
 
 
+def test_an_error_that_cannot_be_fixed_gets_a_note_and_keeps_its_value(tmp_path):
+    """The corrected copy marks an unfixed error too: a note on the cell (it names the rule's message and
+    the report row), the value as the unit wrote it, not counted as fixed."""
+    import openpyxl
+
+    path, report, cells = render(tmp_path, seed_with(basic_spending="1477.16"))
+    [spending] = errors(report)
+    fixed = fix_workbook(path, tmp_path / "fixed.xlsx")
+    assert fixed.fixed == 0 and fixed.remaining_errors == [spending]
+    book = openpyxl.load_workbook(fixed.output)
+    cell = book[spending.sheet][spending.cell]
+    original = openpyxl.load_workbook(path)[spending.sheet][spending.cell]
+    assert cell.value == original.value
+    assert cell.comment is not None and "未更正" in cell.comment.text and spending.message in cell.comment.text
+    assert "第 8 行" in cell.comment.text  # the first finding's row of 核查结果
+    assert book["核查结果"]["J8"].value.startswith(spending.message)
+
+
 # ---------------------------------------------------------------------------------------------------
 # One root cause, one finding.
 # ---------------------------------------------------------------------------------------------------

@@ -138,23 +138,31 @@ def guarded(action, path: Path, *args) -> FileReport:
 
 def fixes_for(report: FileReport, report_name: str = REPORT_SHEET) -> list[CellFix]:
     """One CellFix per cell with a fixable finding (the first finding on a cell wins); its note says
-    which row of the report sheet `report_name` explains it."""
+    which row of the report sheet `report_name` explains it. A cell with an error that cannot be fixed
+    (which of two cells is wrong is not certain) gets a note only, its value left as written."""
     from .report_sheet import finding_row
 
     numbers = {id(finding): number for number, finding in enumerate(report.findings, start=1)}
     fixes, seen = [], set()
+    unfixed: dict[tuple[str, str], CellFix] = {}
     for check in report.checks:
         for finding in check.findings:
-            if not finding.fixable or (finding.sheet, finding.cell) in seen:
+            where = f"（见工作表“{report_name}”第 {finding_row(numbers[id(finding)])} 行）"
+            key = (finding.sheet, finding.cell)
+            if not finding.fixable:
+                if finding.severity == Severity.ERROR and key not in unfixed:
+                    unfixed[key] = CellFix(finding.sheet, finding.cell, None,
+                                           f"xlcheck 发现错误（未更正，请核实）：{finding.message}{finding.related_text}{where}")
                 continue
-            seen.add((finding.sheet, finding.cell))
+            if key in seen:
+                continue
+            seen.add(key)
             source = check.form.cells.get(CellRef(finding.sheet, *parse_a1(finding.cell)))
             formula = f"（原为公式 ={source.formula}，已替换为数值）" if source is not None and source.formula else ""
-            where = f"（见工作表“{report_name}”第 {finding_row(numbers[id(finding)])} 行）"
             note = (f"xlcheck 已更正：原填报 {finding.reported}，应为 {finding.expected}。"
                     f"{finding.message}{finding.related_text}{formula}{where}")
             fixes.append(CellFix(finding.sheet, finding.cell, finding.expected_value, note))
-    return fixes
+    return fixes + [fix for key, fix in unfixed.items() if key not in seen]
 
 
 def report_sheet_name(path: Path) -> str:
@@ -223,6 +231,6 @@ def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str |
         report.error = WorkbookError.for_file("cannot_write", output, f"{type(error).__name__}: {error.strerror or error}")
         return report
     report.output = output
-    report.fixed = len(fixes)
+    report.fixed = sum(1 for fix in fixes if fix.value is not None)
     return report
 

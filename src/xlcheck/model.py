@@ -271,9 +271,10 @@ class Finding:
 
 @dataclass
 class CellFix:
-    """What the writer does to one cell: put `value` there, highlight it, attach `note`."""
+    """What the writer does to one cell: put `value` there, highlight it, attach `note`. With `value`
+    None the cell is left as it is and only gets the note (an error xlcheck cannot correct)."""
 
     sheet: str
     cell: str
-    value: Decimal | str
+    value: Decimal | str | None
     note: str

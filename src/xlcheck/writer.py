@@ -361,7 +361,9 @@ class _Edit:
         """Make every change: fixed cells, notes, the report sheet, calcChain, fullCalcOnLoad, styles."""
         self.styles = _Styles(self)
         for entry, cells in by_sheet:
-            self._fix_sheet(entry["part"], cells)
+            values = {key: cell for key, cell in cells.items() if cell[0] is not None}
+            if values:
+                self._fix_sheet(entry["part"], values)
             self._add_notes(entry["part"], cells)
         self._report(tables, report_name)
         if self.formula_removed:
@@ -382,11 +384,11 @@ class _Edit:
             value = fix.value
             if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 value = Decimal(number_text(value))
-            elif not isinstance(value, str):
-                raise ValueError(f"a fix value must be Decimal or str, not {type(value).__name__}")
+            elif not isinstance(value, str) and value is not None:  # None: a note only
+                raise ValueError(f"a fix value must be Decimal, str or None, not {type(value).__name__}")
             cells = grouped.setdefault(entry["part"], {})
-            old_note = cells.get((row, col), (None, ""))[1]
-            cells[(row, col)] = (value, "\n".join(n for n in (old_note, fix.note) if n))
+            old_value, old_note = cells.get((row, col), (None, ""))
+            cells[(row, col)] = (value if value is not None else old_value, "\n".join(n for n in (old_note, fix.note) if n))
         return [(e, grouped[e["part"]]) for e in worksheets if e["part"] in grouped]
 
     # -- cells
