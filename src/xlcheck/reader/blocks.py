@@ -149,8 +149,7 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
 
 def is_indicator_header(grid: Grid, row: int, header: tuple[str, ...] = ("一级指", "二级指")) -> bool:
     """Whether `row` holds every header prefix of an indicator table ('一级指标', '二级指标')."""
-    labels = [grid.label(row, c) for c in grid.cols(row)]
-    return all(any(l.startswith(prefix) for l in labels) for prefix in header)
+    return all(row in grid.rows_starting(prefix) for prefix in header)
 
 
 def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[int, int]], int]:
@@ -194,14 +193,23 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
     if not {"name", "score"} <= columns.keys():
         return []
     first_data_col = min(span[0] for span in columns.values())
+    under: dict[int, list[str]] = {}  # column -> the headers whose span covers it
     level1 = level2 = ""
     rows = []
     for row in range(max(header_end + 1, start or 0), end + 1):
-        if not grid.cols(row):
+        cols = grid.cols(row)
+        if not cols:
             continue
         if is_indicator_header(grid, row, header):
             continue  # a header repeated after a page break
-        cells = {name: grid.value_under(row, span) for name, span in columns.items()}
+        cells: dict[str, tuple[int, int]] = {}  # as grid.value_under: each header's leftmost cell in the row
+        for col in cols:
+            names = under.get(col)
+            if names is None:
+                names = under[col] = [name for name, (first, last) in columns.items() if first <= col <= last]
+            for name in names:
+                if name not in cells:
+                    cells[name] = (row, col)
         if cells.get("level1"):
             level1, level2 = fc.text(cells["level1"]), ""
         if cells.get("level2"):
@@ -217,7 +225,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
         score_pos = cells.get("score")
         if is_blank(name) and not target and not actual and score_pos is None:
             continue
-        if not any(c >= first_data_col for c in grid.cols(row)):
+        if cols[-1] < first_data_col:
             continue
         score = fc.number(score_pos, f"得分（{name}）")
         weight_pos = cells.get("weight")
@@ -249,7 +257,7 @@ def labelled_text(fc: FormCells, rows: range, prefixes: tuple[str, ...]) -> tupl
     """The text right of a row's first cell that starts with one of `prefixes` (偏差…, 改进措施…), and its
     row. (A column header such as 偏差原因分析及改进措施 inside the indicator header row is not it.)"""
     grid = fc.grid
-    for row, col in grid.find(lambda label: label.startswith(prefixes), rows):
+    for row, col in grid.starting(prefixes, rows):
         if col == grid.cols(row)[0]:
             return grid.text_right_of(row, col), row
     return "", None
@@ -257,13 +265,13 @@ def labelled_text(fc: FormCells, rows: range, prefixes: tuple[str, ...]) -> tupl
 
 def find_title(grid: Grid, start: int, anchor_row: int) -> tuple[int, int]:
     """The form's title cell ('…自评表') between its first row and its anchor; else its first cell."""
-    titles = grid.find(lambda label: label.endswith("自评表"), range(start, anchor_row))
+    titles = grid.ending("自评表", range(start, anchor_row))
     return titles[0] if titles else (start, min(grid.cols(start) or [1]))
 
 
 def labelled_value(fc: FormCells, label: str, rows: range) -> str | None:
     """The text right of the cell that says exactly `label` ('项目名称' -> '科学技术研究与开发资金'), or None."""
-    for row, col in fc.grid.find(lambda text: text == label, rows):
+    for row, col in fc.grid.exactly(label, rows):
         nxt = fc.grid.right_of(row, col)
         return fc.text(nxt) if nxt else None
     return None

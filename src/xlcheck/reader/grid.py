@@ -3,17 +3,27 @@
 Labels in hand-made forms vary: full- or half-width brackets, spaces and line breaks inside words
 ('一级指\\n标', '执行率 (B/A)', '执行率（B/A）'). `norm` folds all of that away so that one spelling
 matches them all.
+
+A Grid normalises each label of a sheet once and keeps an index of them (normalised text → cells).
+A search by label ('every cell starting 偏差', 'every funding label') tests each distinct text once
+per sheet and remembers the cells it found; a form then takes the hits inside its own rows. So
+finding the forms of a sheet costs about one pass over its labels, and reading a form touches only
+the rows and columns of its blocks.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterable
+from decimal import Decimal
 
 from ..model import CellRef, Sheet, SourceCell
 
 _SPACE = re.compile(r"\s+")
+_NORMS: dict[str, str] = {}  # the same labels recur in every form and workbook: fold each spelling once
+_NORMS_KEPT = 50_000
 
 
 def norm(text: object) -> str:
@@ -27,20 +37,55 @@ def norm(text: object) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
+def _label(cell: SourceCell) -> str:
+    """norm(cell.text), remembered per text: a number's text ('95.21', '-3', 'TRUE') is already folded."""
+    value = cell.value
+    if type(value) is not str:
+        return cell.text if type(value) in (Decimal, bool) else norm(cell.text)
+    label = _NORMS.get(value)
+    if label is None:
+        if len(_NORMS) >= _NORMS_KEPT:
+            _NORMS.clear()
+        label = _NORMS[value] = norm(value)
+    return label
+
+
+Rows = range | None
+
+
 class Grid:
-    """A sheet's cells with their normalised text, and the searches the form readers need."""
+    """A sheet's cells with their normalised text, the index of those texts, and the searches the
+    form readers need."""
 
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.name = sheet.name
-        self.labels: dict[tuple[int, int], str] = {
-            pos: norm(cell.text) for pos, cell in sheet.cells.items()
-        }
-        self.rows: dict[int, list[int]] = {}
-        for row, col in sorted(sheet.cells):
-            self.rows.setdefault(row, []).append(col)
+        labels: dict[tuple[int, int], str] = {}
+        index: dict[str, list[tuple[int, int]]] = {}
+        rows: dict[int, list[int]] = {}
+        for pos, cell in sheet.cells.items():
+            label = labels[pos] = _label(cell)
+            places = index.get(label)
+            if places is None:
+                index[label] = [pos]
+            else:
+                places.append(pos)
+            cols = rows.get(pos[0])
+            if cols is None:
+                rows[pos[0]] = [pos[1]]
+            else:
+                cols.append(pos[1])
+        for cols in rows.values():
+            cols.sort()
+        self.labels = labels
+        self.index = index  # normalised text -> its cells
+        self.rows: dict[int, list[int]] = dict(sorted(rows.items()))
         self.max_row = max(self.rows, default=0)
         self._merged_at = {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in sheet.merged}
+        self._hits: dict[Hashable, list[tuple[int, int]]] = {}
+        self._row_sets: dict[Hashable, set[int]] = {}
+        self._refs: dict[tuple[int, int], CellRef] = {}
+        self._sorted_texts: list[str] | None = None
 
     def cell(self, row: int, col: int) -> SourceCell | None:
         return self.sheet.cells.get((row, col))
@@ -49,7 +94,10 @@ class Grid:
         return self.labels.get((row, col), "")
 
     def ref(self, row: int, col: int) -> CellRef:
-        return CellRef(self.name, row, col)
+        ref = self._refs.get((row, col))
+        if ref is None:
+            ref = self._refs[(row, col)] = CellRef(self.name, row, col)
+        return ref
 
     def cols(self, row: int) -> list[int]:
         """The columns of the non-empty cells of a row, left to right."""
@@ -65,8 +113,58 @@ class Grid:
         merged = self._merged_at.get((row, col))
         return merged[2] if merged else row
 
+    def where(self, key: Hashable, test: Callable[[str], object], rows: Rows = None) -> list[tuple[int, int]]:
+        """Every (row, col) whose normalised text passes `test`, in reading order: among `rows` (a range),
+        or in the whole sheet. Each distinct text is tested once per sheet; `key` names the test
+        (the same key must always mean the same test)."""
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = sorted(pos for text, places in self.index.items() if test(text) for pos in places)
+        if rows is None or not hits:
+            return hits
+        return hits[bisect_left(hits, (rows.start, 0)):bisect_left(hits, (rows.stop, 0))]
+
+    def starting(self, prefixes: str | tuple[str, ...], rows: Rows = None) -> list[tuple[int, int]]:
+        """The cells whose label starts with one of `prefixes` ('偏差' → '偏差大或目标未完成原因分析')."""
+        key = ("starts", prefixes)
+        if key not in self._hits:  # the texts starting with a prefix stand together in sorted order
+            if self._sorted_texts is None:
+                self._sorted_texts = sorted(self.index)
+            texts, found = self._sorted_texts, set()
+            for prefix in (prefixes,) if isinstance(prefixes, str) else prefixes:
+                i = bisect_left(texts, prefix)
+                while i < len(texts) and texts[i].startswith(prefix):
+                    found.add(texts[i])
+                    i += 1
+            self._hits[key] = sorted(pos for text in found for pos in self.index[text])
+        return self.where(key, lambda text: text.startswith(prefixes), rows)
+
+    def ending(self, suffix: str, rows: Rows = None) -> list[tuple[int, int]]:
+        return self.where(("ends", suffix), lambda text: text.endswith(suffix), rows)
+
+    def containing(self, word: str, rows: Rows = None) -> list[tuple[int, int]]:
+        return self.where(("in", word), lambda text: word in text, rows)
+
+    def matching(self, pattern: re.Pattern, rows: Rows = None) -> list[tuple[int, int]]:
+        """The cells whose label a regex matches (re.match: from its start)."""
+        return self.where(("re", pattern), pattern.match, rows)
+
+    def exactly(self, text: str, rows: Rows = None) -> list[tuple[int, int]]:
+        key = ("is", text)
+        if key not in self._hits:
+            self._hits[key] = sorted(self.index.get(text, ()))
+        return self.where(key, text.__eq__, rows)
+
+    def rows_starting(self, prefixes: str | tuple[str, ...]) -> set[int]:
+        """The rows holding a label that starts with one of `prefixes`."""
+        found = self._row_sets.get(prefixes)
+        if found is None:
+            found = self._row_sets[prefixes] = {row for row, _ in self.starting(prefixes)}
+        return found
+
     def find(self, test: Callable[[str], bool], rows: Iterable[int]) -> list[tuple[int, int]]:
-        """Every (row, col) among `rows` whose normalised text passes `test`, in reading order."""
+        """Every (row, col) among `rows` whose normalised text passes `test`, in reading order (a scan;
+        for a search repeated over a sheet's forms, `where` and its kin use the index)."""
         hits = []
         for row in rows:
             for col in self.rows.get(row, ()):

@@ -64,14 +64,11 @@ def header_anchors(grid: Grid, taken: set[int]) -> list[tuple[int, int]]:
     """Funding blocks found by their columns alone: a header row with a budget and a spending column that
     a family marks as its own ('全年预算数'), with no known funding label in it or the two rows above."""
     anchors = []
-    for row in sorted(grid.rows):
+    for row in sorted(grid.rows_starting(_MARKS)):
         if taken & {row, row - 1, row - 2}:
             continue
-        labels = [grid.label(row, c) for c in grid.cols(row)]
-        if not any(l.startswith(_MARKS) for l in labels):
-            continue
         for spec in SPECS:
-            if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in labels) and funding_header(grid, row, spec):
+            if spec.funding.marks and row in grid.rows_starting(spec.funding.marks) and funding_header(grid, row, spec):
                 anchors.append((row, grid.cols(row)[0]))
                 break
     return anchors
@@ -84,9 +81,8 @@ def table_anchors(grid: Grid) -> list[tuple[int, int]]:
     for spec in SPECS:
         if spec.funding.labels or not spec.indicators.marks:
             continue
-        for row in sorted(grid.rows):
-            labels = [grid.label(row, c) for c in grid.cols(row)]
-            if is_indicator_header(grid, row, spec.indicators.header) and any(l.startswith(spec.indicators.marks) for l in labels):
+        for row in sorted(grid.rows_starting(spec.indicators.marks)):
+            if is_indicator_header(grid, row, spec.indicators.header):
                 anchors.append((row, grid.cols(row)[0]))
     return sorted(set(anchors))
 
@@ -105,14 +101,10 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
         marks = [grid.label(r, c) for r in header for c in grid.cols(r)]
         named = [spec for spec in SPECS if spec.funding.marks and any(l.startswith(spec.funding.marks) for l in marks)]
     header = range(anchor[0], min(anchor[0] + 3, body.stop))
-    labels: list[str] = []
 
-    def accepted(spec: LayoutSpec) -> bool:
-        if not (spec.requires or spec.excludes):
-            return True
-        if not labels:
-            labels.extend(grid.label(r, c) for r in body for c in grid.cols(r))
-        return spec.accepts(labels)
+    def accepted(spec: LayoutSpec) -> bool:  # spec.accepts(the form's labels), by the sheet's index
+        return (all(grid.matching(re.compile(p), body) for p in spec.requires)
+                and not any(grid.matching(re.compile(p), body) for p in spec.excludes))
 
     for spec in named:  # the first family whose funding columns fit, then the first that names the label
         if spec.funding.columns and any(funding_header(grid, row, spec) for row in header) and accepted(spec):
@@ -144,14 +136,14 @@ def outside_tables(grid: Grid, anchors: list[tuple[int, int]]) -> list[tuple[int
 def find_forms(sheet) -> list[Form]:
     """Every form in one sheet, top to bottom."""
     grid = Grid(sheet)
-    anchors = grid.find(names_funding, sorted(grid.rows))
+    anchors = grid.matching(_FUNDING)
     anchors = sorted(anchors + header_anchors(grid, {row for row, _ in anchors})) or table_anchors(grid)
     anchors = outside_tables(grid, anchors)
     starts = []
     previous_anchor_row = 0
     for row, _ in anchors:
         lowest = max(previous_anchor_row + 1, row - TITLE_SEARCH_ROWS)
-        titles = grid.find(lambda l: l.endswith("自评表"), range(lowest, row))
+        titles = grid.ending("自评表", range(lowest, row))
         starts.append(titles[-1][0] if titles else lowest)
         previous_anchor_row = row
     forms = []
@@ -204,7 +196,7 @@ def read_goal(fc: FormCells, spec: LayoutSpec, rows: range) -> tuple[list[dict],
     """The overall goal under its label: text, actual and (where the form scores it) score, from the row
     under its column headers; and the points its label writes ('项目绩效总目标(20分)' -> 20)."""
     grid = fc.grid
-    for row, col in grid.find(spec.names_goal, rows):
+    for row, col in grid.where(("goal", spec.goal.labels), spec.names_goal, rows):
         weight = points_in(grid.label(row, col))
         for header_row in range(row, min(row + 3, rows.stop)):
             columns = header_columns(grid, header_row, spec.goal.columns)
@@ -231,7 +223,8 @@ def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> 
     indicator rows under it, up to the next goal; a goal without a header row of its own reads its rows
     by the header above it. [] when the form has no such goal."""
     grid = fc.grid
-    hits = [(r, c, spec.groups.match(grid.label(r, c))) for r, c in grid.find(spec.groups.match, range(first, table_end + 1))]
+    hits = [(r, c, spec.groups.match(grid.label(r, c)))
+            for r, c in grid.where(("groups", spec.groups.pattern), spec.groups.match, range(first, table_end + 1))]
     goals, indicators = [], []
     header = None
     for i, (row, col, match) in enumerate(hits):
@@ -344,14 +337,14 @@ def read_fields(fc: FormCells, spec: LayoutSpec, start: int, anchor: tuple[int, 
     grid = fc.grid
     fields = {}
     for name, prefixes in spec.fields.items():
-        for row, col in grid.find(lambda l: l.startswith(prefixes), range(start, anchor[0] + 1)):
+        for row, col in grid.starting(prefixes, range(start, anchor[0] + 1)):
             nxt = grid.right_of(row, col)
             number = fc.number(nxt, name) if nxt else None
             if number is not None:
                 fields[name] = (number, grid.ref(*nxt))
             break
     if spec.kind == "department":
-        for row, col in grid.find(lambda l: "上级转移" in l, rows):
+        for row, col in grid.containing("上级转移", rows):
             match = TRANSFER.search(grid.label(row, col))
             if match:
                 fields["上级转移资金"] = (Decimal(match.group(1)), fc.use(row, col))
@@ -362,8 +355,8 @@ def read_fields(fc: FormCells, spec: LayoutSpec, start: int, anchor: tuple[int, 
 def read_total_row(fc: FormCells, header_row: int, end: int, columns: dict) -> tuple[int | None, dict]:
     """The 总分 row under the indicator table (its first cell says 总分/合计…) and the total under 得分."""
     grid = fc.grid
-    total_row = next((r for r in range(header_row + 1, end + 1)
-                      if grid.cols(r) and grid.label(r, grid.cols(r)[0]).startswith(TOTAL_LABELS)), None)
+    total_row = next((r for r, c in grid.starting(TOTAL_LABELS, range(header_row + 1, end + 1))
+                      if c == grid.cols(r)[0]), None)
     if total_row is None or "score" not in columns:
         return total_row, {}
     pos = grid.value_under(total_row, columns["score"])
@@ -378,7 +371,7 @@ def read_grade(fc: FormCells, total: dict, rows: range) -> dict:
     grid = fc.grid
     cell = total.get("total_cell")
     places = [(cell.row, c) for c in grid.cols(cell.row) if c > cell.col] if cell is not None else []
-    places += [(r, c) for r in rows for c in grid.cols(r) if "等级" in grid.label(r, c)]
+    places += grid.containing("等级", rows)
     for pos in places:
         grade = grade_of(grid.cell(*pos).text)
         if grade is not None:
@@ -459,13 +452,13 @@ def what_is_there(sheet) -> tuple[set[str], set[str]]:
     with only an indicator table: found 绩效指标表头（一级指标/二级指标）, missing 预算执行情况（预算数/执行数/执行率）."""
     grid = Grid(sheet)
     found, missing = set(), set()
-    if grid.find(lambda l: l.endswith("自评表"), sorted(grid.rows)):
+    if grid.ending("自评表"):
         found.add("标题“…自评表”")
-    if any(is_indicator_header(grid, row) for row in grid.rows):
+    if any(is_indicator_header(grid, row) for row in grid.rows_starting("一级指")):
         found.add("绩效指标表头（一级指标/二级指标）")
     else:
         missing.add("绩效指标表头（一级指标/二级指标）")
-    funding = grid.find(names_funding, sorted(grid.rows))
+    funding = grid.matching(_FUNDING)
     if funding:
         found.add(f"“{sheet.cells[funding[0]].text.strip()}”")
         missing.add("其下的预算数/执行数列")
