@@ -14,7 +14,7 @@ SPEC = LayoutSpec(
     profile="national",
     order=60,
     funding=NO_FUNDING,
-    indicators=Indicators({**INDICATOR_COLUMNS, "weight": ("指标分值", "分值", "权重")}, marks=("指标分值",)),
+    indicators=Indicators({**INDICATOR_COLUMNS, "weight": ("指标分值", "分值", "权重")}, marks=("指标分值", "评分标准")),
     total=("header", "row"),
     budget_points=Decimal(0),
     indicator_points=Decimal(100),
