@@ -20,7 +20,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
 from typing import NamedTuple
 
 from .language import says_nothing
@@ -57,12 +57,19 @@ def round_half_up(x: Decimal, places: int = 2) -> Decimal:
     >>> round_half_up(Decimal("399.3") / 400 * 100)   # a rate as a percentage: 99.825 -> 99.83
     Decimal('99.83')
     """
-    x = _as_decimal(x)
+    x = x if type(x) is Decimal else _as_decimal(x)
     if not x.is_finite():
         raise ValueError(f"not a finite number: {x}")
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    digits = x.adjusted() + places + 3
+    if digits <= 28 and getcontext().prec == 28:  # the usual case: the default context holds every digit
+        return x.quantize(quantum, rounding=ROUND_HALF_UP)
     with localcontext() as ctx:
-        ctx.prec = max(28, x.adjusted() + places + 3)
-        return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        ctx.prec = max(28, digits)
+        return x.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 0 -> 1, 2 -> 0.01, 4 -> 0.0001
 
 
 def _as_decimal(x) -> Decimal:
@@ -128,6 +135,7 @@ _SPACE = re.compile(r"\s+")
 _DIGIT_SPACE = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(text: str) -> str:
     """NFKC, one spelling per symbol, no whitespace: ' ≥ 90％ ' -> '≥90%'.
 
@@ -280,6 +288,7 @@ class _Qty(NamedTuple):
     approx: bool
 
 
+@functools.lru_cache(maxsize=8192)
 def _strip_affixes(s: str) -> tuple[str, str | None, bool, str] | None:
     """Peel comparators, 约/左右 and 每年 off a value: '约60家以上' -> ('60家', 'positive', True, '').
 
@@ -454,6 +463,7 @@ _GRADES = {"优秀": 4, "优": 4, "良好": 3, "良": 3, "中等": 2, "中": 2, 
 _PUNCT = re.compile(r"[，,。；;、：:！!？?“”\"‘’'()\[\]【】《》「」]")
 
 
+@functools.lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     """What two texts are compared on: normalised, without whitespace and punctuation."""
     return _PUNCT.sub("", _norm(text)).lower()

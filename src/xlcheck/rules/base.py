@@ -131,7 +131,7 @@ def rows(form: Form, block: str) -> list[tuple]:
     kind = _ROW_TYPES.get(block)
     if kind is None:
         kind = _ROW_TYPES[block] = namedtuple("Row", ("Index", *columns), rename=True)
-    return [kind(index, *(record.get(c) for c in columns)) for index, record in enumerate(form.records.get(block, []))]
+    return [kind(index, *map(record.get, columns)) for index, record in enumerate(form.records.get(block, []))]
 
 
 def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool, exact: bool = False) -> Decimal | str:

@@ -6,6 +6,7 @@ and actual values. Which project a goal repeats is found by the indicator names 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -19,7 +20,12 @@ _NOT_WORD = re.compile(r"[\s\W_]+")
 
 def key(text: str) -> str:
     """Compare names and values without spaces, punctuation or width: '2021.11.30 前' ~ '2021.11.30前'."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", str(text)))
+    return _key_of(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _key_of(text: str) -> str:
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
 
 
 def same_value(a: str, b: str) -> bool:
