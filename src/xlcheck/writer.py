@@ -12,6 +12,7 @@ a formula was replaced by a value.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import posixpath
 import re
@@ -171,10 +172,15 @@ def decoded(data: bytes) -> str:
 
 def get_attr(tag: str, name: str) -> str | None:
     """The value of attribute `name` in a start tag's text (either quote style)."""
-    match = re.search(rf"""\s{re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
+    match = _attr_pattern(name).search(tag)
     if not match:
         return None
     return match.group(1) if match.group(1) is not None else match.group(2)
+
+
+@functools.lru_cache(maxsize=64)
+def _attr_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"""\s{re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def set_attr(tag: str, name: str, value: str | None) -> str:
@@ -233,7 +239,8 @@ def ensure_rel_prefix(xml: str, root: str) -> tuple[str, str]:
 
 def display_width(text: str) -> int:
     """Columns a text needs: CJK and other wide characters count double; the longest line counts."""
-    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")), default=0)
+    return max((len(line) if line.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in text.split("\n")), default=0)
 
 
 def _check_sheet_name(name: str) -> None:
@@ -621,7 +628,7 @@ def order_problem(root: ET.Element) -> str:
     sheet_data = next((el for el in root if local(el.tag) == "sheetData"), None)
     last_row = 0
     for row in sheet_data if sheet_data is not None else ():
-        if local(row.tag) != "row":
+        if _local(row.tag) != "row":
             continue
         r = row.get("r")
         number = int(r) if r else last_row + 1
@@ -629,17 +636,30 @@ def order_problem(root: ET.Element) -> str:
             return f"row {number} after row {last_row}"
         last_row, last_col = number, 0
         for c in row:
-            if local(c.tag) != "c":
+            if _local(c.tag) != "c":
                 continue
             ref = c.get("r")
-            found = _CELL_REF.fullmatch(ref) if ref else None
-            if ref and (not found or int(found.group(2)) != number):
-                return f"cell {ref} in row {number}"
-            col = column_number(found.group(1)) if found else last_col + 1
+            if ref:
+                position = _cell_position(ref)
+                if position is None or position[0] != number:
+                    return f"cell {ref} in row {number}"
+                col = position[1]
+            else:
+                col = last_col + 1
             if col <= last_col:
                 return f"cell {ref or col} after column {last_col} in row {number}"
             last_col = col
     return ""
+
+
+_local = functools.lru_cache(maxsize=256)(local)  # a sheet's elements share a handful of tags
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """'B12' -> (12, 2); None for text that is not a cell reference. Remembered: every sheet has an A1."""
+    found = _CELL_REF.fullmatch(ref)
+    return (int(found.group(2)), column_number(found.group(1))) if found else None
 
 
 class _SheetCells:
@@ -681,6 +701,8 @@ class _SheetCells:
         pending = sorted(cells)
         out, position, last_row = [], 0, 0
         for match in self.row_re.finditer(body):
+            if not pending and not self.orphans:
+                break  # every fix placed and no shared formula to give out: the rest stays as it is
             r = get_attr(match.group(1), "r")
             number = int(r) if r and r.isdigit() else last_row + 1
             last_row = number
@@ -799,13 +821,19 @@ class _Styles:
         self.clones: dict[int, int] = {}
         self.fill_id: int | None = None
         self.header: int | None = None
+        self.known: dict[tuple[str, str], list[str]] = {}  # a section's items, kept up to date by _append
 
     def _items(self, section: str, item: str) -> list[str]:
+        if (section, item) in self.known:
+            return self.known[(section, item)]
         p = self.p
         match = re.search(rf"<{p}{section}\b[^>]*>(.*?)</{p}{section}>", self.xml, re.S)
         if not match:
             return []
-        return re.findall(rf"<{p}{item}\b[^>]*?/>|<{p}{item}\b[^>]*>.*?</{p}{item}>", match.group(1), re.S)
+        items = re.findall(rf"<{p}{item}\b[^>]*?/>|<{p}{item}\b[^>]*>.*?</{p}{item}>", match.group(1), re.S)
+        if len(re.findall(rf"<{p}{section}\b", self.xml)) == 1:  # one such section: _append knows where its items go
+            self.known[(section, item)] = items
+        return items
 
     def _append(self, section: str, item_text: str, item: str) -> int:
         """Append to a section (creating an empty one if missing); returns the new item's index. An item
@@ -824,11 +852,13 @@ class _Styles:
         self.xml = _insert_before_close(self.xml, f"{p}{section}", item_text)
         opening = re.search(rf"<{p}{section}\b[^>]*>", self.xml)
         self.xml = self.xml[: opening.start()] + set_attr(opening.group(0), "count", str(index + 1)) + self.xml[opening.end():]
+        if (section, item) in self.known:
+            self.known[(section, item)].append(item_text)
         return index
 
     def items(self, section: str, item: str) -> list[str]:
         """The items of a section as text (report_sheet.py builds its formats with these two)."""
-        return self._items(section, item)
+        return list(self._items(section, item))
 
     def add(self, section: str, item_text: str, item: str) -> int:
         return self._append(section, item_text, item)
