@@ -187,6 +187,9 @@ FAMILY_MISTAKES = [
          note="short indicator in 年度绩效目标2（40分） scored in full: target 2场次, actual 1场次, weight 40 − 30 = 10 → 5"),
     dict(form="hubei_group_80", where="budget.score", wrong="19", field="预算执行得分", severity="error",
          note="budget score is not 20 × 285.84/285.84 = 20"),
+    dict(form="hubei_level2_points", where="indicator.1.score", wrong="10", field="指标得分", severity="error",
+         note="short indicator scored in full; its weight follows from the 二级 label 数量指标（20分）: 20 − 10 = 10, "
+              "target ≥8期, actual 6期 → 7.5 (产出指标（50分） alone leaves two weights unknown)"),
     dict(form="hubei_group_rows", where="indicator.3.score", wrong="10", field="指标得分", severity="error",
          note="short indicator under the label row 年度绩效目标2（40分） scored in full: target ≥6期, actual 4期, weight "
               "40 − 30 = 10 → 6.67"),

@@ -125,3 +125,29 @@ def test_templates_are_blank_and_raise_nothing(family):
     form = next(f for f in FORMS if f["family"] == family)
     allowed = {float(r["weight"]) for s in form.get("sections", []) for r in s["rows"]}  # a scorecard's 参考分值 stay
     assert all(n in allowed or n == 100 for n in numbers), numbers
+
+
+def _level2_variant(tmp_path, rename: dict[str, str]):
+    """The hubei_level2_points form with some 二级 labels spelt otherwise, checked."""
+    form = json.loads(json.dumps(next(f for f in FORMS if f["id"] == "hubei_level2_points")))
+    for ind in form["groups"][0]["indicators"]:
+        ind["level2"] = rename.get(ind["level2"], ind["level2"])
+    path = tmp_path / "level2.xlsx"
+    render_grid([families.layout(form)[0]], path)
+    return check_workbook(path)
+
+
+def test_level2_points_that_leave_a_group_unlabelled_raise_nothing(tmp_path):
+    """产出指标（50分） holding 数量指标（20分）, 质量指标（20分） and a 时效指标 without points: 40 < 50 is no error
+    (时效 weighs the rest), and the short indicators are still scored within their 二级 group."""
+    report = _level2_variant(tmp_path, {"时效指标（10分）": "时效指标"})
+    assert not _errors(report), [f"{f.rule} {f.cell}: {f.message}" for f in _errors(report)]
+    form = report.checks[0].form
+    assert [s.points for s in form.sections if s.name in ("数量指标", "质量指标")] == [Decimal(20), Decimal(20)]
+
+
+def test_level2_points_over_their_level1_points_are_an_error(tmp_path):
+    """数量指标（30分） + 质量指标（30分） + 时效指标（10分） = 70 under 产出指标（50分）: XC311 at the 产出指标 label."""
+    report = _level2_variant(tmp_path, {"数量指标（20分）": "数量指标（30分）", "质量指标（20分）": "质量指标（30分）"})
+    found = [f for f in _errors(report) if f.rule == "XC311"]
+    assert [(f.cell, _number(f.expected)) for f in found] == [("B8", Decimal(70))], [(f.cell, f.message) for f in found]

@@ -15,7 +15,7 @@ By family:
 
 - ``hubei-groups`` (Hubei project form, 20 + goal groups): ``groups``: [{"label": '年度绩效目标1',
   "points": '40', "indicators": [indicator, ...]}]; indicator: level1 (may carry points, '产出指标（60分）'),
-  level2, name, target, actual, score. No weight column: weights are inferred from full marks.
+  level2 (may carry points, '数量指标（20分）'), name, target, actual, score. No weight column: weights are inferred from full marks.
 - ``hubei-group-rows``: the same data as ``hubei-groups``, each group's label ('年度绩效目标1（40分）') alone on
   its row, merged across, above the group's own 一级/二级/三级 header.
 - ``sichuan`` (split targets + 权重, 10 + 90): indicators with level1, level2, name, sign ('≥', '=', '≤',

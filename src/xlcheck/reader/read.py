@@ -27,7 +27,7 @@ from .blocks import (
     read_indicators,
     read_total,
 )
-from .grid import Grid
+from .grid import Grid, norm
 
 TITLE_SEARCH_ROWS = 12
 NEXT_BLOCK = ("年度总体目标", "总体目标", "绩效指标", "一级指标", "项目绩效总目标", "绩效总目标", "年度目标")
@@ -296,7 +296,8 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int) -> l
 def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weights: dict, spec: LayoutSpec,
                    table: list[tuple]) -> list[Section]:
     """The form's sections: budget, the scored goal, the indicator sections (goal groups worth their own
-    points, labels left of the table, else the one indicator table) and the 一级 labels writing points.
+    points, labels left of the table, else the one indicator table), the 一级 labels writing points and
+    the 二级 labels writing points inside them ('数量指标（20分）' under '产出指标（50分）', or directly in the table).
     Each indicator record gets the key of its innermost section."""
     sections = [Section("budget", "预算执行", "budget", weights.get("budget"))]
     if any(goal.get("score_cell") for goal in goals) and spec.groups is None:
@@ -321,14 +322,18 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
         sections.append(Section("indicators", "绩效指标", "indicators", weights.get("indicators")))
         for record in indicators:
             record["section"] = record["section"] or "indicators"
-    for record in indicators:
-        points = points_in(record["level1"]) if record["level1"] else None
-        if points is None:
-            continue
-        key = f"{record['section']}/{strip_points(record['level1'])}"
-        if not any(section.key == key for section in sections):
-            sections.append(Section(key, strip_points(record["level1"]), "indicators", points, parent=record["section"]))
-        record["section"] = key
+    for level in ("level1", "level2"):  # '产出指标（50分）', then '数量指标（20分）' inside it
+        for record in indicators:
+            points = points_in(record[level]) if record[level] else None
+            if points is None:
+                continue
+            key = f"{record['section']}/{strip_points(record[level])}"
+            if not any(section.key == key for section in sections):
+                label = next((grid.ref(record["row"], c).address for c in grid.cols(record["row"])
+                              if grid.label(record["row"], c) == norm(record[level])), None)
+                sections.append(Section(key, strip_points(record[level]), "indicators", points, parent=record["section"],
+                                        cell=label))
+            record["section"] = key
     return sections
 
 

@@ -78,7 +78,8 @@ def points_add_up(check: Check) -> None:
     budget's points + the goal's + the indicator sections' make 100.
 
     Worked example (a Hubei form): 年度绩效目标（80分） holding 产出指标（60分） and 效益指标（40分): 60 + 40 = 100,
-    not 80 -> error at the 年度绩效目标 label. 预算执行情况（20分） + 年度绩效目标1（40分） + 年度绩效目标2（40分）
+    not 80 -> error at the 年度绩效目标 label. 产出指标（50分） holding 数量指标（20分）, 质量指标（20分） and a
+    时效指标 that writes no points: 40 < 50 is no finding (时效 may weigh 10); 数量 30 + 质量 30 = 60 > 50 is. 预算执行情况（20分） + 年度绩效目标1（40分） + 年度绩效目标2（40分）
     = 100 -> fine. Points the form does not write (the profile's defaults) are not checked here.
     """
     form = check.form
@@ -88,12 +89,14 @@ def points_add_up(check: Check) -> None:
     for section in form.sections:
         if section.parent is not None:
             children.setdefault(section.parent, []).append(section)
+    loose = {row.section for row in check.rows("indicators")}  # sections holding rows outside their children
     for section in form.sections:
         inner = children.get(section.key, [])
         if section.points is None or not inner or any(s.points is None for s in inner):
             continue
         added = sum((s.points for s in inner), Decimal(0))
-        if added != section.points and not (form.total_cell is None and added < section.points):
+        short_is_open = form.total_cell is None or section.key in loose  # rows in no labelled child weigh the rest
+        if added != section.points and not (short_is_open and added < section.points):
             check.add(points_add_up, section.cell, f"分值（{section.name}）", fmt(section.points), fmt(added),
                       f"{section.name}标注 {fmt(section.points)} 分，其中 "
                       f"{' + '.join(f'{s.name} {fmt(s.points)}' for s in inner)} = {fmt(added)} 分，两者不一致")
