@@ -134,6 +134,89 @@ def test_many_sheets_read_quickly(tmp_path):
     assert sheets[0].merged == [(62, 1, 62, 3)]
 
 
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRINGS = ["项目名称", "", "完成率"]
+FORMATS = ["General", "0%", "#,##0.00"]
+
+
+def worksheet(cells: str, *, root: str = f'<worksheet xmlns="{MAIN_NS}">', p: str = "", tail: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n{root}<{p}sheetData>{cells}</{p}sheetData>'
+            f"{tail}</{p}worksheet>").encode()
+
+
+SPELLINGS = {
+    "as Excel writes it": '<row r="1" spans="1:3"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1" s="1"/><c r="C1" s="1"><v>0.8</v></c>'
+                          '<c r="D1" s="2"><f>C1*2</f><v>1.6</v></c><c r="E1" t="s"><v>1</v></c><c r="F1"><v>9.960000000000001</v></c></row>'
+                          '<row r="3"><c r="A3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B3"><f>A1+1</f></c><c r="C3" t="b"><v>1</v></c>'
+                          '<c r="D3" t="str"><f>"a"&amp;"b"</f><v>a&amp;b</v></c><c r="E3" t="d"><v>2021-06-30</v></c><c r="F3"><v> </v></c></row>',
+    "inline strings": '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> x&lt;y&#x4E00;&#20013;\r\nz_x0009_ </t></is></c>'
+                      '<c r="B2" t="inlineStr"><is><r><t>完成</t></r><r><rPr><b/></rPr><t>率</t></r><rPh sb="0" eb="1"><t>カン</t></rPh></is></c>'
+                      '<c r="C2" t="inlineStr"><is><t></t></is></c></row>',
+    "without addresses": '<row r="4"><c s="1"/><c><v>5</v></c></row><row><c t="s"><v>2</v></c><c r="E5"><v>7</v></c><c><v>8</v></c></row>',
+    "attributes in another order and quoting": "<row r='6'><c t=\"s\" r=\"A6\" s=\"1\"><v>0</v></c><c r='B6' s='1'><v>2</v></c>"
+                                               '<c r="C6" cm="1" s="2"><v>3</v></c><c r="D6" s="1" t="n" xml:space="preserve"><v>4</v></c></row>',
+    "shared formulas": '<row r="7"><c r="A7"><f t="shared" ref="A7:B7" si="0">C1+1</f><v>1.8</v></c><c r="B7"><f t="shared" si="0"/><v>2.8</v></c></row>',
+}
+
+
+@pytest.mark.parametrize("name", SPELLINGS)
+def test_worksheet_scan_reads_every_cell_as_the_element_tree(name):
+    """The fast text scan (read_worksheet) and the ElementTree walk give the same cells, values,
+    formulas, errors, number formats and merged ranges, however the cells are spelled."""
+    from xlcheck.package import _scan_worksheet, read_worksheet, walk_worksheet
+
+    data = worksheet(SPELLINGS[name], tail='<mergeCells count="2"><mergeCell ref="A1:C1"/><mergeCell ref="$B$3:A2"/></mergeCells>')
+    assert _scan_worksheet(data, STRINGS, FORMATS) is not None  # read by the scan, not handed over
+    scanned = read_worksheet(data, STRINGS, FORMATS)
+    assert scanned == walk_worksheet(data, STRINGS, FORMATS)
+    assert scanned[1] == [(1, 1, 1, 3), (2, 1, 3, 2)]
+
+
+def test_worksheet_scan_details():
+    """What the scan must keep: an 80% stays 0.8 with its percent format, text keeps its line end (as
+    XML reads it) and escapes, a formula without a cached value has no value."""
+    from xlcheck.package import read_worksheet
+
+    cells, _ = read_worksheet(worksheet(SPELLINGS["as Excel writes it"] + SPELLINGS["inline strings"]), STRINGS, FORMATS)
+    assert cells[(1, 3)] == SourceCell(Decimal("0.8"), None, None, "0%")
+    assert cells[(1, 6)].value == Decimal("9.96")
+    assert (1, 5) not in cells and (3, 6) not in cells  # an empty shared string, a blank number
+    assert cells[(3, 2)] == SourceCell(None, "A1+1", None, "General")
+    assert cells[(3, 1)] == SourceCell(None, "1/0", "#DIV/0!", "General")
+    assert cells[(3, 4)] == SourceCell("a&b", '"a"&"b"', None, "General")
+    assert cells[(2, 1)].value == " x<y一中\nz\t "
+    assert cells[(2, 2)].value == "完成率"
+
+
+@pytest.mark.parametrize("cells, root, p", [
+    ('<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row>', f'<x:worksheet xmlns:x="{MAIN_NS}">', "x:"),
+    ('<row r="1"><!-- <c r="A1"><v>1</v></c> --><c r="B1"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row r="1"><c r="A1" t="str"><v><![CDATA[a<b]]></v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row r="1"><c r="A1" xmlns:y="urn:y"><v>1</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row r="1"><y:c r="A1"><y:v>1</y:v></y:c><c r="B1"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}" xmlns:y="{MAIN_NS}">', ""),
+    ('<row r="1"><c r="A1"><v>1</v></c></row>', '<worksheet>', ""),
+    ('<row r="1"><c r="A1"><v>1</v></c></row>', '<worksheet xmlns="urn:not-spreadsheetml">', ""),
+])
+def test_unusual_worksheets_read_as_the_element_tree_reads_them(cells, root, p):
+    from xlcheck.package import read_worksheet, walk_worksheet
+
+    data = worksheet(cells, root=root, p=p)
+    assert read_worksheet(data, STRINGS, FORMATS) == walk_worksheet(data, STRINGS, FORMATS)
+
+
+@pytest.mark.parametrize("cells, message", [
+    ('<row r="2"><c r="C2"><v>NaN</v></c></row>', "cell C2 holds 'NaN'"),
+    ('<row r="2"><c r="C2" t="s"><v>99</v></c></row>', "cell C2 holds '99'"),
+    ('<row r="2"><c r="C2"><v>1</v></c><c r="C2"><v>2</v></c></row>', "two cells at C2"),
+])
+def test_bad_cells_are_refused_alike(cells, message):
+    from xlcheck.package import read_worksheet, walk_worksheet
+
+    for read in (read_worksheet, walk_worksheet):
+        with pytest.raises(ValueError, match=message):
+            read(worksheet(cells), STRINGS, FORMATS)
+
+
 # ---------------------------------------------------------------- .xls
 
 
