@@ -83,7 +83,7 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
     if not forms:
         report.error = WorkbookError(
             "no_form",
-            f"文件 “{report.shown_name}” 中没有找到绩效自评表：{why_no_form(path)}。"
+            f"文件 “{report.shown_name}” 中没有找到绩效自评表：{why_no_form(forms)}。"
             "请确认这是项目支出或部门整体绩效自评表（xlcheck layouts 列出能识别的表式）。 (no recognisable form)",
         )
         return report

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..model import Form, Sheet
 from ..legacy import read_xls_sheets
 from ..package import detect_format, read_sheets
+from .grid import Grid
 from .read import explain_no_form, find_forms
 
 REPORT_SHEET = "核查结果"
@@ -26,19 +27,33 @@ def is_own_report(sheet: Sheet) -> bool:
     return sheet.name.startswith(REPORT_SHEET) and (header == REPORT_HEADER[:3] or header[0] == TITLE)
 
 
-def read_forms(path: str | Path) -> list[Form]:
+class Forms(list):
+    """A workbook's forms (a list of Form); when there are none, the sheets' label indexes stay with it
+    (`grids`), so that why_no_form answers from them instead of reading the workbook again."""
+
+    grids: list[Grid] = []
+
+
+def read_forms(path: str | Path) -> Forms:
     """All forms of a workbook, in sheet order. xlcheck's own report sheet from an earlier run is skipped.
     An .xls (by its bytes, whatever its name) is read with its number formats (legacy.py)."""
-    forms = []
+    forms, searched = Forms(), []
     sheets = read_xls_sheets(path) if detect_format(path) == "xls" else read_sheets(path)
     for sheet in sheets:
         if is_own_report(sheet):
             continue
-        forms.extend(find_forms(sheet))
+        grid = Grid(sheet)
+        forms.extend(find_forms(grid))
+        if not forms:
+            searched.append(grid)
+    forms.grids = [] if forms else searched
     return forms
 
 
-def why_no_form(path: str | Path) -> str:
-    """What the workbook shows of a form and what is missing, for the 'no form' message."""
-    sheets = read_xls_sheets(path) if detect_format(path) == "xls" else read_sheets(path)
+def why_no_form(found: Forms | str | Path) -> str:
+    """What the workbook shows of a form and what is missing, for the 'no form' message: from the indexes
+    read_forms left with its empty result, or (given a path) from the workbook read again."""
+    if isinstance(found, Forms):
+        return explain_no_form(found.grids)
+    sheets = read_xls_sheets(found) if detect_format(found) == "xls" else read_sheets(found)
     return explain_no_form([sheet for sheet in sheets if not is_own_report(sheet)])

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 
 from ..language import is_blank, points_in, target_text  # noqa: F401 (points_in: rules import it from here)
-from ..model import CellRef, Form, SourceCell
+from ..model import CellRef, Form, SourceCell, a1
 from ..values import find_total, has_percent, to_decimal
 from .grid import Grid
 
@@ -26,7 +26,7 @@ class FormCells:
 
     def use(self, row: int, col: int) -> CellRef:
         ref = self.grid.ref(row, col)
-        cell = self.grid.cell(row, col)
+        cell = self.grid.sheet.cells.get((row, col))
         if cell is not None:
             self.cells[ref] = cell
         return ref
@@ -88,8 +88,9 @@ class FormCells:
     def text(self, pos: tuple[int, int] | None) -> str:
         if pos is None:
             return ""
-        self.use(*pos)
-        return self.grid.cell(*pos).display.strip()
+        cell = self.grid.sheet.cells[pos]
+        self.cells[self.grid.ref(*pos)] = cell
+        return cell.display.strip()
 
 
 def read_total(fc: FormCells, rows: range) -> dict:
@@ -156,8 +157,13 @@ def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, 
     """The indicator columns of a header that may span two rows, and the row the header ends on.
 
     A merged '年度指标值' over 指标性质 | 指标值 | 度量单位 in the row below gives each its own column: sign,
-    target, unit; a 度量单位 under 实际完成值 is the actual's unit (actual_unit).
+    target, unit; a 度量单位 under 实际完成值 is the actual's unit (actual_unit). Found once per sheet, header
+    row and spec (read_form and read_indicators both ask).
     """
+    return grid.remembered(("indicator_columns", header_row), wanted, lambda: _indicator_columns(grid, header_row, wanted))
+
+
+def _indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[int, int]], int]:
     columns = header_columns(grid, header_row, wanted)
     above = header_columns(grid, header_row - 1, {k: v for k, v in wanted.items() if k not in columns})
     if len(above) >= 2:  # a two-row header: 实际完成值, 分值, 得分 merged down beside 一级指标 | 二级指标 …
@@ -194,13 +200,17 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
         return []
     first_data_col = min(span[0] for span in columns.values())
     under: dict[int, list[str]] = {}  # column -> the headers whose span covers it
+    header_rows = (set.intersection(*(grid.rows_starting(prefix) for prefix in header))  # is_indicator_header's rows
+                   if header else grid.rows)
+    split = "sign" in columns or "unit" in columns
+    text = fc.text
     level1 = level2 = ""
     rows = []
     for row in range(max(header_end + 1, start or 0), end + 1):
-        cols = grid.cols(row)
+        cols = grid.rows.get(row)
         if not cols:
             continue
-        if is_indicator_header(grid, row, header):
+        if row in header_rows:
             continue  # a header repeated after a page break
         cells: dict[str, tuple[int, int]] = {}  # as grid.value_under: each header's leftmost cell in the row
         for col in cols:
@@ -210,17 +220,18 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             for name in names:
                 if name not in cells:
                     cells[name] = (row, col)
-        if cells.get("level1"):
-            level1, level2 = fc.text(cells["level1"]), ""
-        if cells.get("level2"):
-            level2 = fc.text(cells["level2"])
-        name = fc.text(cells.get("name"))
-        target = fc.text(cells.get("target"))
-        if "sign" in columns or "unit" in columns:
-            target = target_text(fc.text(cells.get("sign")), target, fc.text(cells.get("unit")))
-        actual = fc.text(cells.get("actual"))
-        if cells.get("actual_unit") and actual:
-            unit = fc.text(cells["actual_unit"])
+        if "level1" in cells:
+            level1, level2 = text(cells["level1"]), ""
+        if "level2" in cells:
+            level2 = text(cells["level2"])
+        name_pos, target_pos, actual_pos = cells.get("name"), cells.get("target"), cells.get("actual")
+        name = text(name_pos)
+        target = text(target_pos)
+        if split:
+            target = target_text(text(cells.get("sign")), target, text(cells.get("unit")))
+        actual = text(actual_pos)
+        if "actual_unit" in cells and actual:
+            unit = text(cells["actual_unit"])
             actual = actual if actual.endswith(unit) else actual + unit
         score_pos = cells.get("score")
         if is_blank(name) and not target and not actual and score_pos is None:
@@ -241,14 +252,14 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "score": score,
             "score_text": grid.cell(*score_pos).text.strip() if score_pos else "",
             "row": row,
-            "name_cell": grid.ref(*cells["name"]).address if cells.get("name") else None,
-            "target_cell": grid.ref(*cells["target"]).address if cells.get("target") else None,
-            "actual_cell": grid.ref(*cells["actual"]).address if cells.get("actual") else None,
-            "weight_cell": grid.ref(*weight_pos).address if weight_pos else None,
-            "score_cell": grid.ref(*score_pos).address if score_pos else None,
-            "deviation": fc.text(cells.get("deviation")),
-            "coefficient": fc.rate(cells["coefficient"], f"得分系数（{name}）") if cells.get("coefficient") else None,
-            "coefficient_cell": grid.ref(*cells["coefficient"]).address if cells.get("coefficient") else None,
+            "name_cell": a1(*name_pos) if name_pos else None,
+            "target_cell": a1(*target_pos) if target_pos else None,
+            "actual_cell": a1(*actual_pos) if actual_pos else None,
+            "weight_cell": a1(*weight_pos) if weight_pos else None,
+            "score_cell": a1(*score_pos) if score_pos else None,
+            "deviation": text(cells.get("deviation")),
+            "coefficient": fc.rate(cells["coefficient"], f"得分系数（{name}）") if "coefficient" in cells else None,
+            "coefficient_cell": a1(*cells["coefficient"]) if "coefficient" in cells else None,
         })
     return rows
 

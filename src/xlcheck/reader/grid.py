@@ -23,7 +23,9 @@ from ..model import CellRef, Sheet, SourceCell
 
 _SPACE = re.compile(r"\s+")
 _NORMS: dict[str, str] = {}  # the same labels recur in every form and workbook: fold each spelling once
-_NORMS_KEPT = 50_000
+_NORMS_KEPT = 20_000
+_TESTED: dict[Hashable, dict[str, bool]] = {}  # a search's answer per text, kept across sheets (same labels)
+_TESTED_KEPT = 20_000
 
 
 def norm(text: object) -> str:
@@ -63,8 +65,13 @@ class Grid:
         labels: dict[tuple[int, int], str] = {}
         index: dict[str, list[tuple[int, int]]] = {}
         rows: dict[int, list[int]] = {}
+        norms = _NORMS
         for pos, cell in sheet.cells.items():
-            label = labels[pos] = _label(cell)
+            value = cell.value
+            label = norms.get(value) if type(value) is str else None  # _label(cell), its common case inline
+            if label is None:
+                label = _label(cell)
+            labels[pos] = label
             places = index.get(label)
             if places is None:
                 index[label] = [pos]
@@ -86,6 +93,15 @@ class Grid:
         self._row_sets: dict[Hashable, set[int]] = {}
         self._refs: dict[tuple[int, int], CellRef] = {}
         self._sorted_texts: list[str] | None = None
+        self._memo: dict[Hashable, tuple[object, object]] = {}
+
+    def remembered(self, key: Hashable, owner: object, compute: Callable[[], object]):
+        """compute() once per sheet for `key` and the object `owner` it reads (a spec's columns, compared
+        by identity): a header row's columns are asked for by several readers of a form."""
+        known = self._memo.get((key, id(owner)))
+        if known is None or known[0] is not owner:
+            known = self._memo[(key, id(owner))] = (owner, compute())
+        return known[1]
 
     def cell(self, row: int, col: int) -> SourceCell | None:
         return self.sheet.cells.get((row, col))
@@ -115,11 +131,22 @@ class Grid:
 
     def where(self, key: Hashable, test: Callable[[str], object], rows: Rows = None) -> list[tuple[int, int]]:
         """Every (row, col) whose normalised text passes `test`, in reading order: among `rows` (a range),
-        or in the whole sheet. Each distinct text is tested once per sheet; `key` names the test
-        (the same key must always mean the same test)."""
+        or in the whole sheet. Each distinct text is tested once (and remembered across sheets, where the
+        same labels recur); `key` names the test: the same key must always mean the same test."""
         hits = self._hits.get(key)
         if hits is None:
-            hits = self._hits[key] = sorted(pos for text, places in self.index.items() if test(text) for pos in places)
+            hits = []
+            tested = _TESTED.get(key)
+            if tested is None or len(tested) > _TESTED_KEPT:
+                tested = _TESTED[key] = {}
+            for text, places in self.index.items():
+                passed = tested.get(text)
+                if passed is None:
+                    passed = tested[text] = bool(test(text))
+                if passed:
+                    hits += places
+            hits.sort()
+            self._hits[key] = hits
         if rows is None or not hits:
             return hits
         return hits[bisect_left(hits, (rows.start, 0)):bisect_left(hits, (rows.stop, 0))]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..language import grade_of, points_in, strip_points
 from ..layouts import SPECS, LayoutSpec
-from ..model import Form, Section
+from ..model import Form, Section, Sheet
 from .blocks import (
     FormCells,
     budget_record,
@@ -53,8 +53,10 @@ def names_funding(label: str) -> bool:
 
 def funding_header(grid: Grid, row: int, spec: LayoutSpec) -> dict[str, tuple[int, int]]:
     """The funding columns of `row` by the spec's synonyms, or {} unless a budget and a spending column are there."""
-    columns = header_columns(grid, row, spec.funding.columns)
-    return columns if {"budget", "spent"} <= columns.keys() else {}
+    def columns() -> dict[str, tuple[int, int]]:
+        found = header_columns(grid, row, spec.funding.columns)
+        return found if {"budget", "spent"} <= found.keys() else {}
+    return grid.remembered(("funding_header", row), spec.funding.columns, columns)
 
 
 _MARKS = tuple(mark for spec in SPECS for mark in spec.funding.marks)
@@ -133,9 +135,9 @@ def outside_tables(grid: Grid, anchors: list[tuple[int, int]]) -> list[tuple[int
     return kept
 
 
-def find_forms(sheet) -> list[Form]:
-    """Every form in one sheet, top to bottom."""
-    grid = Grid(sheet)
+def find_forms(sheet: Sheet | Grid) -> list[Form]:
+    """Every form in one sheet (or its Grid), top to bottom."""
+    grid = sheet if isinstance(sheet, Grid) else Grid(sheet)
     anchors = grid.matching(_FUNDING)
     anchors = sorted(anchors + header_anchors(grid, {row for row, _ in anchors})) or table_anchors(grid)
     anchors = outside_tables(grid, anchors)
@@ -452,10 +454,11 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
     )
 
 
-def what_is_there(sheet) -> tuple[set[str], set[str]]:
+def what_is_there(sheet: Sheet | Grid) -> tuple[set[str], set[str]]:
     """What of a form a sheet shows, for a workbook in which no form was found: (found, missing); a sheet
-    with only an indicator table: found 绩效指标表头（一级指标/二级指标）, missing 预算执行情况（预算数/执行数/执行率）."""
-    grid = Grid(sheet)
+    with only an indicator table: found 绩效指标表头（一级指标/二级指标）, missing 预算执行情况（预算数/执行数/执行率）.
+    Asked of the sheet's Grid that find_forms searched, its index answers without another pass."""
+    grid = sheet if isinstance(sheet, Grid) else Grid(sheet)
     found, missing = set(), set()
     if grid.ending("自评表"):
         found.add("标题“…自评表”")
@@ -465,14 +468,14 @@ def what_is_there(sheet) -> tuple[set[str], set[str]]:
         missing.add("绩效指标表头（一级指标/二级指标）")
     funding = grid.matching(_FUNDING)
     if funding:
-        found.add(f"“{sheet.cells[funding[0]].text.strip()}”")
+        found.add(f"“{grid.sheet.cells[funding[0]].text.strip()}”")
         missing.add("其下的预算数/执行数列")
     else:
         missing.add("预算执行情况（预算数/执行数/执行率）")
     return found, missing
 
 
-def explain_no_form(sheets) -> str:
+def explain_no_form(sheets: list[Sheet] | list[Grid]) -> str:
     """Why no form was found, in the user's words: '找到绩效指标表头，未找到预算执行情况（预算数/执行数/执行率）'."""
     found, missing = set(), set()
     for sheet in sheets:
