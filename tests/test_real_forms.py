@@ -109,6 +109,6 @@ def test_every_form_records_its_source_and_hand_check():
         assert form["family"] and form["shown"] and form["checks"], form["id"]
         for expected in form["errors"]:
             assert expected["cells"] and expected["arithmetic"] and expected["right"], form["id"]
-    assert len(FORMS) >= 19
+    assert len(FORMS) >= 20
     assert len({f["region"] for f in FORMS}) >= 12 and len({f["year"] for f in FORMS if f["year"]}) >= 6
     assert len({f["family"] for f in FORMS}) >= 8
