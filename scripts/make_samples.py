@@ -201,13 +201,19 @@ FAMILY_MISTAKES = [
          note="保障人数 short scored in full: 参考分值 10 × 2300/2370 = 9.70"),
     dict(form="department_coefficient", where="indicator.2.score", wrong="12", field="指标得分", severity="error",
          note="指标得分 is not 指标权重 × 得分系数 = 15 × 90% = 13.5 (actual 90% against 100%)"),
+    dict(form="department_source_funds", where="budget.rate", wrong="95.62%", field="执行率", severity="error",
+         note="执行率 digits swapped on a department form split by source (财政拨款/其他资金): 3102.45/3256.8 = 95.26%"),
+    dict(form="department_source_levels", where="indicator.1.score", wrong="15", field="指标得分", severity="error",
+         note="short indicator scored in full on a department form split by source (本级财政/上级补助): 分值 15 × 57/60 "
+              "= 14.25"),
     dict(form="text_amounts_grade", where="budget.score", wrong="9.07", field="预算执行得分", severity="error",
          note="budget score typed as text with its digits swapped: 10 × 4612.58/4753.66 = 9.70"),
 ]
 FAMILY_TEMPLATES = {"hubei-groups": "项目自评表_目标分组模板.xlsx", "hubei-group-rows": "项目自评表_目标分行模板.xlsx",
                     "sichuan": "部门预算项目支出绩效自评表_四川模板.xlsx",
                     "national-variant": "项目支出绩效自评表_资金情况模板.xlsx", "scorecard": "项目支出绩效评分表_模板.xlsx",
-                    "department-coefficient": "部门整体支出绩效自评表_得分系数模板.xlsx"}
+                    "department-coefficient": "部门整体支出绩效自评表_得分系数模板.xlsx",
+                    "department-source": "部门整体支出绩效自评表_按资金来源模板.xlsx"}
 
 
 def write_families(samples: Path, templates: Path, family_json: Path = FAMILY_JSON) -> list[dict]:

@@ -30,6 +30,10 @@ By family:
 - ``national-variant`` with ``"as_text": true``: the budget block's amounts, rates and scores and the total
   typed as text with units or thousands separators ('4753.66万元', '4,000.00万元', '97.03%'), and a
   ``grade`` (优/良/中/差) beside the 总分.
+- ``department-source`` (部门整体支出绩效自评表 in the national shape, funding split by source): budget lines
+  年度资金总额 and its 其中 lines 财政拨款 / 其他资金 or 本级财政 / 上级补助 (initial, budget, spent; the total
+  also weight, rate, score); ``goal`` {target, actual}; indicators with level1, level2, name, target,
+  actual, weight (分值), score, deviation.
 - ``scorecard`` (项目决策 / 项目过程 / 项目产出 / 项目效益 with 参考分值): ``sections``: [{"label": '项目决策',
   "points": '20', "rows": [{level2, name, weight (参考分值), target, actual, score}]}]; budget lines without a
   score (预算执行率 is a scored row); ``total`` and ``grade`` (优 ≥ 90, 良 80–90, 中 60–80, 差 < 60).
@@ -50,7 +54,8 @@ import copy
 
 __all__ = ["layout", "plant", "blank", "FAMILIES"]
 
-FAMILIES = ("hubei-groups", "hubei-group-rows", "sichuan", "national-variant", "scorecard", "department-coefficient", "text-amounts")
+FAMILIES = ("hubei-groups", "hubei-group-rows", "sichuan", "national-variant", "scorecard", "department-coefficient",
+            "department-source", "text-amounts")
 
 _VARIANT_LABELS = {
     "（": "(", "）": ")", "得分": "得 分", "一级指标": "一级\n指标", "二级指标": "二级\n指标", "三级指标": "三级\n指标",
@@ -223,6 +228,35 @@ def _department_coefficient(form: dict, g: _Grid) -> None:
     g.add([L("总分"), "<", "<", "100", "<", "<", "<", form["total"], ""], {7: "total"})
 
 
+def _department_source(form: dict, g: _Grid) -> None:
+    """The department form in the national shape, its funding split by source (财政拨款 / 其他资金, 本级财政 /
+    上级补助), 年初预算数 shown, a 分值 column and a 总分 row."""
+    L = g.label
+    g.add([form["title"]])
+    g.add([f"（{form['year']}年度）"])
+    g.add([L("部门（单位）名称"), "<", form["name"], "<", "<", "<", "<", "<", "<"])
+    budget = form["budget"]
+    g.add([L(budget["label"]), "<", "", L("年初预算数"), L("全年预算数"), L("全年执行数"), L("分值"), L("执行率"), L("得分")])
+    for i, line in enumerate(budget["lines"]):
+        prefix = "budget" if i == 0 else f"part.{i - 1}"
+        rest = [line["weight"], line["rate"], line["score"]] if i == 0 else ["—", "—", "—"]
+        g.add(["^", "^", L(line["item"]), line["initial"], line["budget"], line["spent"], *rest],
+              {3: f"{prefix}.initial", 4: f"{prefix}.budget", 5: f"{prefix}.spent", 6: f"{prefix}.weight",
+               7: f"{prefix}.rate", 8: f"{prefix}.score"})
+    g.add([L("年度总体目标"), "<", L("预期目标"), "<", "<", L("实际完成情况"), "<", "<", "<"])
+    g.add(["^", "^", form["goal"]["target"], "<", "<", form["goal"]["actual"], "<", "<", "<"])
+    g.add([L("一级指标"), L("二级指标"), L("三级指标"), "<", L("年度指标值"), L("实际完成值"), L("分值"), L("得分"),
+           L("偏差原因分析及改进措施")])
+    previous = (None, None)
+    for i, ind in enumerate(form["indicators"]):
+        level1 = "^" if ind["level1"] == previous[0] else L(ind["level1"])
+        level2 = "^" if level1 == "^" and ind["level2"] == previous[1] else L(ind["level2"])
+        g.add([level1, level2, ind["name"], "<", ind["target"], ind["actual"], ind["weight"], ind["score"], ind.get("deviation", "")],
+              {4: f"indicator.{i}.target", 5: f"indicator.{i}.actual", 6: f"indicator.{i}.weight", 7: f"indicator.{i}.score"})
+        previous = (ind["level1"], ind["level2"])
+    g.add([L("总分"), "<", "<", "<", "<", "<", "100", form["total"], ""], {7: "total"})
+
+
 def _scorecard(form: dict, g: _Grid) -> None:
     L = g.label
     g.add([form["title"]])
@@ -254,6 +288,7 @@ _LAYOUTS = {"hubei-groups": (_hubei_groups, 7, [14, 12, 12, 24, 14, 14, 10]),
             "national-variant": (_national_variant, 9, [8, 10, 16, 12, 10, 12, 12, 9, 18]),
             "scorecard": (_scorecard, 8, [12, 12, 18, 8, 14, 18, 8, 14]),
             "department-coefficient": (_department_coefficient, 9, [10, 12, 20, 8, 12, 12, 9, 9, 18]),
+            "department-source": (_department_source, 9, [10, 12, 16, 12, 12, 12, 8, 9, 18]),
             "text-amounts": (_national_variant, 9, [8, 10, 16, 12, 12, 12, 12, 9, 18])}
 
 
