@@ -120,9 +120,6 @@ def indicator_scores(check: Check) -> None:
         row, weight, assessment = scored.row, scored.weight, scored.assessment
         settled = row.score or Decimal(0)
         if form.kind == "project" and weight is not None and row.score is not None:
-            pool = scored.pool or Decimal(0)
-            why_weight = {"inferred": f"权重 {fmt(weight)}（{fmt(pool)} − 其余指标权重合计 {fmt(pool - weight)}）",
-                          "written": f"分值 {fmt(weight)}"}.get(scored.weight_source, f"权重 {fmt(weight)}")
             if assessment.status == "short" and assessment.ratio is not None:
                 share = check.profile.negative_share(assessment.ratio) if assessment.negative else assessment.ratio
                 deviation = assessment.negative and check.profile.negative_formula == "deviation"
@@ -130,7 +127,7 @@ def indicator_scores(check: Check) -> None:
                 expected = weight * share
                 if not check.check_number(
                     indicator_scores, row.score_cell, f"得分（{row.name}）", row.score, expected,
-                    f"{row.name}：{said(check, assessment)}；{why_weight}；"
+                    f"{row.name}：{said(check, assessment)}；{why_weight(scored)}；"
                     f"得分应为 {formula}{fmt(weight)} × {fmt(share, 4)} = {check.fmt(expected)}",
                 ):
                     settled = check.round(expected)
@@ -151,7 +148,7 @@ def indicator_scores(check: Check) -> None:
             elif row.score > weight:
                 check.check_number(
                     indicator_scores, row.score_cell, f"得分（{row.name}）", row.score, weight,
-                    f"{row.name}：得分 {fmt(row.score)} 超过{why_weight}，得分不得突破权重",
+                    f"{row.name}：得分 {fmt(row.score)} 超过{why_weight(scored)}，得分不得突破权重",
                 )
                 settled = weight
         elif form.kind == "project" and row.score is not None and assessment.status == "short":
@@ -162,6 +159,14 @@ def indicator_scores(check: Check) -> None:
         total += settled
         settled_rows[row.Index] = settled
     check.settled["indicator_scores"] = total
+
+
+def why_weight(scored: Scored) -> str:
+    """Where an indicator's weight comes from, for a message: '分值 10', '权重 1（60 − 其余指标权重合计 59）'."""
+    weight, pool = scored.weight, scored.pool or Decimal(0)
+    if scored.weight_source == "inferred":
+        return f"权重 {fmt(weight)}（{fmt(pool)} − 其余指标权重合计 {fmt(pool - weight)}）"
+    return f"分值 {fmt(weight)}" if scored.weight_source == "written" else f"权重 {fmt(weight)}"
 
 
 @rule("XC303", Severity.INFO, "权重无法确定")
