@@ -655,7 +655,7 @@ def order_problem(root: ET.Element) -> str:
 _local = functools.lru_cache(maxsize=256)(local)  # a sheet's elements share a handful of tags
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _cell_position(ref: str) -> tuple[int, int] | None:
     """'B12' -> (12, 2); None for text that is not a cell reference. Remembered: every sheet has an A1."""
     found = _CELL_REF.fullmatch(ref)
