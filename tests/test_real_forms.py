@@ -48,7 +48,8 @@ def _same(value, published: str | None) -> bool:
 
 
 def _key(name) -> str:
-    return re.sub(r"\s+", "", str(name or ""))
+    """An indicator name without spaces and without points written into it: '相关性（5分）' -> '相关性'."""
+    return re.sub(r"[（(]\d+(?:\.\d+)?分[）)]$", "", re.sub(r"\s+", "", str(name or "")))
 
 
 def _reported_number(text: str) -> Decimal | None:
