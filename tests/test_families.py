@@ -151,3 +151,72 @@ def test_level2_points_over_their_level1_points_are_an_error(tmp_path):
     report = _level2_variant(tmp_path, {"数量指标（20分）": "数量指标（30分）", "质量指标（20分）": "质量指标（30分）"})
     found = [f for f in _errors(report) if f.rule == "XC311"]
     assert [(f.cell, _number(f.expected)) for f in found] == [("B8", Decimal(70))], [(f.cell, f.message) for f in found]
+
+
+def _percent_sichuan(tmp_path, weights: list[str], scores: list[str]):
+    """The Sichuan sample form with its 权重 column written as percentages ('20%', budget '10%'), rendered."""
+    form = json.loads(json.dumps(next(f for f in FORMS if f["id"] == "sichuan_split_weight")))
+    form["budget"]["lines"][0]["weight"] = "10%"
+    for ind, weight, score in zip(form["indicators"], weights, scores, strict=True):
+        ind["weight"], ind["score"] = weight, score
+    path = tmp_path / "sichuan-percent.xlsx"
+    render_grid([families.layout(form)[0]], path)
+    return path
+
+
+def _profile(tmp_path, percent: str | None) -> Path:
+    """The shipped national profile, its weights.percent set (None: the key left out, its default)."""
+    text = (ROOT / "src" / "xlcheck" / "profiles" / "national.toml").read_text(encoding="utf-8")
+    text = re.sub(r"\n\[weights\][^\n]*\n[^\[]*", "\n", text)
+    path = tmp_path / f"sichuan-{percent}.toml"
+    path.write_text(text + (f'\n[weights]\npercent = "{percent}"\n' if percent else ""), encoding="utf-8")
+    return path
+
+
+def _weights(report):
+    return [row["weight"] for row in report.checks[0].form.records["indicators"]], [
+        f for f in report.findings if f.rule == "XC002"]
+
+
+def test_percent_weights_of_100_points_by_default(tmp_path):
+    """权重 30% 20% 10% 10% 10% 10% (= 90% of the form's 100 points) with scores in points: the default profile
+    (weights.percent left out, or "of_100") reads 30, 20, 10 … points, says so per cell (XC002), no error; read
+    as shares of the 90-point table ("of_section": 27, 18, 9 …) the same form's full marks are above them."""
+    path = _percent_sichuan(tmp_path, ["30%", "20%", "10%", "10%", "10%", "10%"], ["30", "20", "10", "10", "10", "10"])
+    for profile in (None, _profile(tmp_path, None), _profile(tmp_path, "of_100")):
+        report = check_workbook(path, profile=profile)
+        assert not _errors(report), [f"{f.rule} {f.cell}: {f.message}" for f in _errors(report)]
+        assert report.checks[0].form.total == 100
+        notes = [f for f in report.findings if f.rule == "XC002"]
+        assert len(notes) == 7 and "权重写作“30%”，按满分 100 分读作 30 分" in notes[1].message, [f.message for f in notes]
+    wrong_way = check_workbook(path, profile=_profile(tmp_path, "of_section"))
+    assert {f.rule for f in _errors(wrong_way)} >= {"XC301"}  # 30 scored against 27: above the weight
+
+
+def test_percent_weights_as_shares_of_their_table(tmp_path):
+    """权重 20% 20% 20% 20% 10% 10% (= 100% of the 绩效指标（90分） table) with scores 18, 18, 18, 18, 9, 9: a profile
+    with weights.percent = "of_section" reads 18, 18, 18, 18, 9, 9 points, no error, and says how (XC002); the
+    default reading (20 … points, 100 in a 90-point table) finds the weights off (XC308) — never silently."""
+    path = _percent_sichuan(tmp_path, ["20%", "20%", "20%", "20%", "10%", "10%"], ["18", "18", "18", "18", "9", "9"])
+    report = check_workbook(path, profile=_profile(tmp_path, "of_section"))
+    assert not _errors(report), [f"{f.rule} {f.cell}: {f.message}" for f in _errors(report)]
+    notes = [f.message for f in report.findings if f.rule == "XC002"]
+    assert any("读作绩效指标 90 分的 20%，即 18 分" in n for n in notes), notes
+    assert any("预算执行" in n or "按满分 100 分读作 10 分" in n for n in notes), notes  # the budget's 10% stays 10 of 100
+    default = check_workbook(path)
+    assert "XC308" in {f.rule for f in _errors(default)}
+    hint = [f.message for f in default.findings if f.rule == "XC002" and f.cell == "I11"]
+    assert hint and 'weights] percent = "of_section"' in hint[0], hint  # the note says which key reads it the other way
+
+
+def test_weights_percent_key_is_checked_like_every_key(tmp_path):
+    from xlcheck.profiles import ProfileError, load_profile
+
+    assert load_profile(_profile(tmp_path, None)).percent_weights == "of_100"
+    assert load_profile(_profile(tmp_path, "of_section")).percent_weights == "of_section"
+    with pytest.raises(ProfileError, match=r"weights\.percent.*“share”不可用"):
+        load_profile(_profile(tmp_path, "share"))
+    wrong = _profile(tmp_path, None)
+    wrong.write_text(wrong.read_text(encoding="utf-8") + '\n[weights]\nunit = "percent"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"weights\.unit.*不是可用的配置项"):
+        load_profile(wrong)

@@ -14,7 +14,8 @@ itself (a '(20分)' label, a 分值 cell) still win over the profile's defaults.
     >>> p.budget_points, p.indicator_points, p.round(Decimal("9.5213"))
     (Decimal('10'), Decimal('90'), Decimal('9.52'))
 
-Every key is required and checked; a wrong one is a ProfileError naming the key and the file.
+Every key is required and checked, except those of OPTIONAL (weights.percent, default "of_100"); a wrong
+one is a ProfileError naming the key and the file.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .values import round_half_up
 DENOMINATORS = {"full_year": "全年预算数", "initial": "年初预算数"}
 ROUNDINGS = {"half_up": "四舍五入", "truncate": "截尾"}
 NEGATIVE_FORMULAS = {"target_over_actual": "分值 × 目标/实际", "deviation": "分值 × (1 − (实际 − 目标)/目标)"}
+PERCENT_WEIGHTS = {"of_100": "按满分 100 分读（10% 读作 10 分）", "of_section": "按所在指标部分的分值读（90 分的 10% 读作 9 分）"}
 KEYS = {
     "": ("name", "title", "layouts", "points", "budget", "rounding", "qualitative", "negative"),
     "points": ("budget", "goal", "indicators"),
@@ -41,6 +43,7 @@ KEYS = {
     "qualitative": ("tiers",),
     "negative": ("formula", "level2"),
 }
+OPTIONAL = {"weights": {"percent": "of_100"}}  # keys a profile may leave out, with their defaults
 
 
 class ProfileError(WorkbookError):
@@ -69,6 +72,7 @@ class Profile:
     tiers: tuple[Decimal, Decimal]
     negative_formula: str
     negative_level2: tuple[str, ...]
+    percent_weights: str = "of_100"  # a weight written '10%': 'of_100' 10 points, 'of_section' 10% of its table's points
 
     def round(self, x: Decimal, places: int = 2) -> Decimal:
         """The profile's rounding to `places` decimals: half-up 19.965 -> 19.97, truncate 19.965 -> 19.96."""
@@ -189,6 +193,7 @@ def parse_profile(text: str, source: str) -> Profile:
         tiers=tiers,
         negative_formula=check.choice("negative", "formula", NEGATIVE_FORMULAS),
         negative_level2=check.texts("negative", "level2"),
+        percent_weights=check.choice("weights", "percent", PERCENT_WEIGHTS),
     )
 
 
@@ -198,12 +203,22 @@ class _Checker:
     def __init__(self, data: dict, source: str):
         self.data = data
         self.source = source
+        for section, defaults in OPTIONAL.items():
+            table = data.setdefault(section, {})
+            if not isinstance(table, dict):
+                self.fail(section, "应为一个表（[section]）", "must be a table")
+            for key in table:
+                if key not in defaults:
+                    self.fail(self.name(section, key), f"不是可用的配置项（可用：{'、'.join(defaults)}）",
+                              f"unknown key; expected one of {', '.join(defaults)}")
+            for key, default in defaults.items():
+                table.setdefault(key, default)
         for section, keys in KEYS.items():
             table = data if not section else self.value("", section)
             if not isinstance(table, dict):
                 self.fail(section, "应为一个表（[section]）", "must be a table")
             for key in table:
-                if key not in keys:
+                if key not in keys and not (not section and key in OPTIONAL):
                     self.fail(self.name(section, key), f"不是可用的配置项（可用：{'、'.join(keys)}）", f"unknown key; expected one of {', '.join(keys)}")
             for key in keys:
                 if key not in table:

@@ -140,7 +140,7 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
     record = {"item": item, "part": part}
     for name, what in BUDGET_FIELDS:
         pos = grid.value_under(row, columns[name]) if name in columns else None
-        record[name] = fc.number(pos, what)
+        record[name] = fc.weight(pos, what) if name == "weight" and pos else fc.number(pos, what)  # 权重 '10%': 10 points
         record[f"{name}_cell"] = grid.ref(*pos).address if pos else None
     pos = grid.value_under(row, columns["rate"]) if "rate" in columns else None
     record["rate"] = fc.rate(pos, "执行率")

@@ -52,6 +52,9 @@ class Check:
         key = "rows:" + block
         if key not in self.memo:
             self.memo[key] = rows(self.form, block)
+            if block == "indicators" and self.form.notes:  # weights written '10%', read the profile's way
+                from .sections import percent_weights  # sections imports this module
+                self.memo[key] = percent_weights(self, self.memo[key])
         return self.memo[key]
 
     def source(self, address: str | None) -> SourceCell | None:

@@ -72,6 +72,41 @@ def member_of(row, keys: frozenset[str]) -> bool:
     return (row.section or "indicators") in keys
 
 
+def percent_weights(check: Check, rows: list[tuple]) -> list[tuple]:
+    """The indicator rows with the weights written as percentages read the profile's way (weights.percent).
+    The reader reads '20%' as 20 points of the form's 100 ('of_100', the default); 'of_section' reads it as
+    that share of its table's points. Remembered for XC002's note: how each was read and, in the default
+    reading, the tables whose percentages add up to 100% although their points are not 100.
+
+    Worked example: 权重 '20%' in a 绩效指标（90分） table -> 'of_100': 20 points; 'of_section': 90 × 20% = 18.
+    """
+    percent = {ref.address for ref, what, _ in check.form.notes if what.startswith("分值")}
+    tables = {s.key: s for s in sections(check)}
+    shares = check.memo.setdefault("percent weights", {})
+    by_table: dict[str, list[tuple]] = {}
+    changed = []
+    for row in rows:
+        table = tables.get(row.section or "indicators")
+        while table is not None and table.parent is not None:
+            table = tables.get(table.parent)
+        points = points_of(check, table) if table is not None else None
+        if row.weight is None or row.weight_cell not in percent or points is None:
+            changed.append(row)  # the table's points unknown: the share of 100 stands, and XC002 says so
+            continue
+        name = "绩效指标" if is_whole_table(check, table) else table.name
+        by_table.setdefault(table.key, []).append((row, name, points))
+        if check.profile.percent_weights == "of_section":
+            shares[row.weight_cell] = (row.weight, name, points, row.weight * points / 100)
+            row = row._replace(weight=row.weight * points / 100)
+        changed.append(row)
+    if check.profile.percent_weights == "of_100":
+        for members in by_table.values():
+            name, points = members[0][1], members[0][2]
+            if points != 100 and sum(r.weight for r, _, _ in members) == 100:
+                check.memo.setdefault("percent of a table", {}).update({r.weight_cell: (name, points) for r, _, _ in members})
+    return changed
+
+
 @rule("XC311", Severity.ERROR, "各部分分值")
 def points_add_up(check: Check) -> None:
     """The points a form writes agree: the 一级 labels inside a section add up to its points, and the
