@@ -9,11 +9,12 @@ from pathlib import Path
 from .config import Config
 from .legacy import xls_to_xlsx
 from .model import CellFix, CellRef, Finding, Severity, parse_a1
-from .package import Package, WorkbookError, detect_format
+from .package import Package, WorkbookError, detect_format, is_macro_enabled
 from .profiles import Profile, resolve_profile
 from .reader import REPORT_SHEET, is_own_report, read_forms, why_no_form
 from .rules import Check
 from .scorer import findings_of, score_forms
+from .workbook import Workbook, open_workbook
 
 OUTPUT_SUFFIX = ".checked"
 SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -72,26 +73,43 @@ def check_workbook(path: str | Path, profile: str | Path | Profile | None = None
     >>> len(report.checks), len(report.errors)                          # doctest: +SKIP
     (19, 0)
     """
-    path = Path(path)
-    report = FileReport(path, config=config, name=name)
+    report, chosen, book = _open(path, profile, config, name)
+    if book is not None:
+        with book:
+            _check(report, book, chosen, config)
+    return report
+
+
+def _open(path: str | Path, profile, config: Config | None, name: str | None) -> tuple[FileReport, Profile | None, Workbook | None]:
+    """The report to fill, the profile chosen and the workbook opened (None, and the report's error, when
+    either cannot be had)."""
+    report = FileReport(Path(path), config=config, name=name)
     try:
         chosen = resolve_profile(profile if profile is not None or config is None else config.profile)
-        forms = read_forms(path)
+        return report, chosen, open_workbook(report.path)
     except WorkbookError as error:
         report.error = error
-        return report
+        return report, None, None
+
+
+def _check(report: FileReport, book: Workbook, chosen: Profile | None, config: Config | None) -> None:
+    """check_workbook's work on a workbook already opened: its forms scored into report.checks."""
+    try:
+        forms = read_forms(book)
+    except WorkbookError as error:
+        report.error = error
+        return
     if not forms:
         report.error = WorkbookError(
             "no_form",
             f"文件 “{report.shown_name}” 中没有找到绩效自评表：{why_no_form(forms)}。"
             "请确认这是项目支出或部门整体绩效自评表（xlcheck layouts 列出能识别的表式）。 (no recognisable form)",
         )
-        return report
+        return
     report.checks = score_forms(forms, chosen)
     if config is not None:
         for check in report.checks:
             check.findings = config.apply(check.findings)
-    return report
 
 
 def output_suffix(path: Path) -> str:
@@ -102,16 +120,16 @@ def output_suffix(path: Path) -> str:
         if detect_format(path) != "xlsx":
             return ".xlsx"
         with Package(path) as pkg:
-            types = pkg.read("[Content_Types].xml") if pkg.find("[Content_Types].xml") else b""
-        return ".xlsm" if b"macroEnabled" in types else ".xlsx"
+            return ".xlsm" if is_macro_enabled(pkg) else ".xlsx"
     except WorkbookError:  # unreadable: the check reports it; the name is all there is
         return ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
 
 
-def default_output(path: Path, folder: Path | None = None) -> Path:
+def default_output(path: Path, folder: Path | None = None, suffix: str | None = None) -> Path:
     """'x.xlsx' -> 'x.checked.xlsx' beside it (or in `folder`); an existing file is never overwritten:
-    'x.checked-2.xlsx' … The suffix is output_suffix's: an .xls gets an .xlsx, a macro workbook .xlsm."""
-    suffix = output_suffix(path)
+    'x.checked-2.xlsx' … The suffix is output_suffix's (unless given): an .xls gets an .xlsx, a macro
+    workbook .xlsm."""
+    suffix = suffix or output_suffix(path)
     folder = folder if folder is not None else path.parent
     candidate = folder / f"{path.stem}{OUTPUT_SUFFIX}{suffix}"
     number = 2
@@ -165,13 +183,11 @@ def fixes_for(report: FileReport, report_name: str = REPORT_SHEET) -> list[CellF
     return fixes + [fix for key, fix in unfixed.items() if key not in seen]
 
 
-def report_sheet_name(path: Path) -> str:
+def report_sheet_name(book: Workbook) -> str:
     """The name for the 核查结果 sheet: 核查结果 itself when the workbook has no sheet of that name or the
     one it has is xlcheck's own report (a corrected copy checked again: it is replaced); otherwise the
     unit's own sheet of that name is kept and the report goes to 核查结果2, 核查结果3 …"""
-    from .package import read_sheet, sheet_names
-
-    taken = {name.lower(): kind for name, kind in sheet_names(path)}
+    taken = {name.lower(): kind for name, kind in book.kinds}
     number = 1
     while True:
         candidate = REPORT_SHEET if number == 1 else f"{REPORT_SHEET}{number}"
@@ -179,19 +195,19 @@ def report_sheet_name(path: Path) -> str:
         if kind is None:
             return candidate
         if kind == "worksheet":
-            sheet = read_sheet(path, candidate)
+            sheet = next((s for s in book.sheets if s.name.lower() == candidate.lower()), None)
             if sheet is not None and is_own_report(sheet):
                 return candidate
         number += 1
 
 
-def write_copy(source: Path, output: Path, report: FileReport) -> list[CellFix]:
-    """The writer's corrected copy of `source` (the input, or the .xlsx rebuilt from an .xls) at
-    `output`; returns the fixes it made."""
+def write_copy(book: Workbook, source: Package, output: Path, report: FileReport) -> list[CellFix]:
+    """The writer's corrected copy of `book` at `output`, from the package `source` (the book's own, or
+    the .xlsx rebuilt from an .xls); returns the fixes it made."""
     from .report_sheet import report_sheet
     from .writer import write_corrected
 
-    name = report_sheet_name(source)
+    name = report_sheet_name(book)
     fixes = fixes_for(report, name)
     write_corrected(source, output, fixes, report_sheet(report, fixed=True), name)
     return fixes
@@ -206,31 +222,40 @@ def fix_workbook(path: str | Path, out: str | Path | None = None, profile: str |
     the copy is an .xlsx (report.converted_from = 'xls'); an `out` whose suffix does not fit the
     content ('x.xls' for an .xlsx, '.xlsx' for a macro workbook) gets the right one. Findings the
     config leaves out are neither reported nor fixed."""
-    report = check_workbook(path, profile, config, name)
-    if report.error is not None:
+    report, chosen, book = _open(path, profile, config, name)
+    if book is None:
         return report
-    suffix = output_suffix(report.path)
-    output = Path(out) if out is not None else default_output(report.path)
+    with book:
+        _check(report, book, chosen, config)
+        if report.error is None:
+            _write(report, book, out)
+    return report
+
+
+def _write(report: FileReport, book: Workbook, out: str | Path | None) -> None:
+    """fix_workbook's writing: the corrected copy of the checked `book` at `out` (or beside it)."""
+    suffix = book.output_suffix
+    output = Path(out) if out is not None else default_output(report.path, suffix=suffix)
     if output.suffix.lower() != suffix:
         output = output.with_suffix(suffix)
     try:
         if output.resolve() == report.path.resolve():
             raise WorkbookError.for_file("same_path", output)
-        if detect_format(report.path) == "xls":
+        if book.format == "xls":
             with tempfile.TemporaryDirectory(prefix="xlcheck-") as folder:
                 rebuilt = Path(folder) / f"{report.path.stem}.xlsx"
-                xls_to_xlsx(report.path, rebuilt)
-                fixes = write_copy(rebuilt, output, report)
+                xls_to_xlsx(book, rebuilt)
+                with Package(rebuilt) as package:
+                    fixes = write_copy(book, package, output, report)
             report.converted_from = "xls"
         else:
-            fixes = write_copy(report.path, output, report)
+            fixes = write_copy(book, book.package, output, report)
     except WorkbookError as error:
         report.error = error
-        return report
+        return
     except OSError as error:  # a read-only or missing folder, a full disk: the writer left nothing behind
         report.error = WorkbookError.for_file("cannot_write", output, f"{type(error).__name__}: {error.strerror or error}")
-        return report
+        return
     report.output = output
     report.fixed = sum(1 for fix in fixes if fix.value is not None)
-    return report
 

@@ -17,9 +17,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Sheet
 from .package import read_sheets
+
+if TYPE_CHECKING:
+    from .workbook import Workbook
 
 POINTS_PER_TWIP = Decimal(20)
 
@@ -81,14 +85,17 @@ def read_xls_sheets(path: str | Path) -> list[Sheet]:
     return with_formats(read_sheets(path), read_looks(path))
 
 
-def xls_to_xlsx(src: str | Path, dst: str | Path) -> None:
-    """Write the cells of the .xls `src` to a new .xlsx `dst`: values (numbers as numbers, text as text,
-    never formulas), number formats, merged ranges, column widths and row heights. Fonts, borders and
-    fills of the .xls are not carried over."""
+def xls_to_xlsx(src: str | Path | Workbook, dst: str | Path) -> None:
+    """Write the cells of the .xls `src` (a path, or a workbook.Workbook that has read it) to a new
+    .xlsx `dst`: values (numbers as numbers, text as text, never formulas), number formats, merged
+    ranges, column widths and row heights. Fonts, borders and fills of the .xls are not carried over."""
     import xlsxwriter  # only an .xls being fixed needs it
 
-    looks = read_looks(src)
-    sheets = with_formats(read_sheets(src), looks)
+    if isinstance(src, (str, Path)):
+        looks = read_looks(src)
+        sheets = with_formats(read_sheets(src), looks)
+    else:
+        looks, sheets = src.looks, src.sheets
     options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     workbook = xlsxwriter.Workbook(str(dst), options)
     styles: dict[str, object] = {}

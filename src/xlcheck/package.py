@@ -227,6 +227,11 @@ class Package:
             raise WorkbookError.for_file("corrupt", self.path, f"cannot unpack {name} ({kind}: {exc})"[:300]) from None
         return b"".join(chunks)
 
+    def rewind(self) -> None:
+        """Start a new pass over the parts with the whole budget, as a fresh open would (the writer
+        copies every part of a package the reader has already read)."""
+        self.used = 0
+
     def read_xml(self, name: str) -> bytes:
         """A part's bytes after checking that its prolog declares no DOCTYPE and a safe encoding."""
         data = self.read(name)
@@ -903,10 +908,12 @@ def excel_number(text: str) -> Decimal:
     return value
 
 
-def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
-    with Package(path, max_bytes) as pkg:
-        part = "the workbook"
-        try:
+def read_package(pkg: Package) -> tuple[list[Sheet], list[dict]]:
+    """The worksheets of an open .xlsx package (as read_sheets gives them) and workbook.xml's list of
+    every sheet (sheet_entries: name, kind, part ...; chartsheets too)."""
+    part = "the workbook"
+    try:
+        with _without_cyclic_gc():
             wb_part = workbook_part(pkg)
             entries = sheet_entries(pkg, wb_part)
             rels = read_rels(pkg, wb_part)
@@ -920,14 +927,20 @@ def _read_xlsx(path: Path, max_bytes: int) -> list[Sheet]:
                 part = entry["part"]
                 cells, merged = read_worksheet(pkg.read_xml(part), strings, formats)
                 sheets.append(Sheet(name=entry["name"], cells=cells, merged=merged, hidden=entry["state"] in ("hidden", "veryHidden")))
-            return sheets
-        except WorkbookError:
-            raise
-        except ET.ParseError as exc:
-            raise WorkbookError.for_file("corrupt", path, f"bad XML in {part} ({exc})") from None
-        except (ValueError, IndexError, AttributeError, InvalidOperation, TypeError) as exc:
-            detail = f": {exc}" if type(exc) is ValueError else ""
-            raise WorkbookError.for_file("corrupt", path, f"bad value in {part} ({type(exc).__name__}{detail})"[:300]) from None
+            return sheets, entries
+    except WorkbookError:
+        raise
+    except ET.ParseError as exc:
+        raise WorkbookError.for_file("corrupt", pkg.path, f"bad XML in {part} ({exc})") from None
+    except (ValueError, IndexError, AttributeError, InvalidOperation, TypeError) as exc:
+        detail = f": {exc}" if type(exc) is ValueError else ""
+        raise WorkbookError.for_file("corrupt", pkg.path, f"bad value in {part} ({type(exc).__name__}{detail})"[:300]) from None
+
+
+def is_macro_enabled(pkg: Package) -> bool:
+    """Whether [Content_Types].xml names a macro-enabled workbook (an .xlsm, whatever the file is called)."""
+    types = pkg.read("[Content_Types].xml") if pkg.find("[Content_Types].xml") else b""
+    return b"macroEnabled" in types
 
 
 def sheet_names(path: str | Path) -> list[tuple[str, str]]:
@@ -1099,13 +1112,27 @@ def read_sheets(path: str | Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[
     .xls limits (python-calamine): no formulas, number formats are 'General', error cells read as empty.
     """
     path = Path(path)
-    kind = detect_format(path)
-    if kind == "xls" and path.stat().st_size > max_bytes:
+    if detect_format(path) == "xls":
+        return read_xls(path, max_bytes=max_bytes)
+    with Package(path, max_bytes) as pkg:
+        return read_package(pkg)[0]
+
+
+def read_xls(path: Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[Sheet]:
+    """read_sheets of a file detect_format found to be an .xls."""
+    if path.stat().st_size > max_bytes:
         raise WorkbookError.for_file("too_large", path, f"{path.stat().st_size} bytes")
+    with _without_cyclic_gc():
+        return _read_xls(path)
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc():
+    """Hundreds of thousands of new objects, no cycles: the cyclic collector would only rescan them."""
     collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new objects, no cycles: the cyclic collector would only rescan them
+    gc.disable()
     try:
-        return _read_xls(path) if kind == "xls" else _read_xlsx(path, max_bytes)
+        yield
     finally:
         if collecting:
             gc.enable()

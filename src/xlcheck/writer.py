@@ -48,31 +48,47 @@ AFTER_CALC_PR = {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", 
                  "webPublishObjects", "extLst"}
 
 
-def write_corrected(src: Path, dst: Path, fixes: list[CellFix], tables: list[Table], report_sheet_name: str = "核查结果") -> None:
+def write_corrected(src: Path | Package, dst: Path, fixes: list[CellFix], tables: list[Table], report_sheet_name: str = "核查结果") -> None:
     """Write a copy of src to dst with fixes applied (highlighted, with notes) and a report sheet.
 
-    src is only read. dst is written through a temporary file in its folder and moved into place.
-    Raises WorkbookError for unreadable input, a non-.xlsx input ('not_xlsx'), dst being src
-    ('same_path') or a bad report sheet name; ValueError for a fix naming no worksheet or cell.
+    src (a path, or a Package already open: the workbook `fix` has read) is only read. dst is written
+    through a temporary file in its folder and moved into place. Raises WorkbookError for unreadable
+    input, a non-.xlsx input ('not_xlsx'), dst being src ('same_path') or a bad report sheet name;
+    ValueError for a fix naming no worksheet or cell.
     """
-    src, dst = Path(src), Path(dst)
+    dst = Path(dst)
     _check_sheet_name(report_sheet_name)
+    if isinstance(src, Package):
+        _refuse_same_path(src.path, dst)
+        src.rewind()
+        _write_package(src, dst, fixes, tables, report_sheet_name)
+        return
+    src = Path(src)
     if detect_format(src) != "xlsx":
         raise WorkbookError.for_file("not_xlsx", src, "the input is an .xls (BIFF) workbook")
+    _refuse_same_path(src, dst)
+    with Package(src) as pkg:
+        _write_package(pkg, dst, fixes, tables, report_sheet_name)
+
+
+def _refuse_same_path(src: Path, dst: Path) -> None:
     if dst.resolve() == src.resolve() or (dst.exists() and os.path.samefile(src, dst)):
         raise WorkbookError.for_file("same_path", dst)
-    with Package(src) as pkg:
-        edit = _Edit(pkg)
-        by_sheet = edit.group(fixes)
-        try:
-            edit.apply(by_sheet, tables, report_sheet_name)
-        except (ValueError, IndexError, ET.ParseError) as exc:  # a part not laid out as the format says
-            raise WorkbookError.for_file("corrupt", src, f"cannot edit ({type(exc).__name__}: {exc})"[:300]) from None
-        problem = package_problem(pkg, edit)
-        if problem:
-            raise WorkbookError("internal", f"文件 “{src.name}” 的更正副本未通过有效性检查（{problem}），没有写出任何文件。"
-                                            f"原文件未被修改；请把该文件反馈给开发者。 (the corrected copy failed its check: {problem})")
-        _write_zip(pkg, dst, edit)
+
+
+def _write_package(pkg: Package, dst: Path, fixes: list[CellFix], tables: list[Table], report_sheet_name: str) -> None:
+    src = pkg.path
+    edit = _Edit(pkg)
+    by_sheet = edit.group(fixes)
+    try:
+        edit.apply(by_sheet, tables, report_sheet_name)
+    except (ValueError, IndexError, ET.ParseError) as exc:  # a part not laid out as the format says
+        raise WorkbookError.for_file("corrupt", src, f"cannot edit ({type(exc).__name__}: {exc})"[:300]) from None
+    problem = package_problem(pkg, edit)
+    if problem:
+        raise WorkbookError("internal", f"文件 “{src.name}” 的更正副本未通过有效性检查（{problem}），没有写出任何文件。"
+                                        f"原文件未被修改；请把该文件反馈给开发者。 (the corrected copy failed its check: {problem})")
+    _write_zip(pkg, dst, edit)
 
 
 # ---------------------------------------------------------------- the written package checked

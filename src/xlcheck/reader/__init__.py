@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Form, Sheet
-from ..legacy import read_xls_sheets
-from ..package import detect_format, read_sheets
+from ..workbook import Workbook, open_workbook
 from .grid import Grid
 from .read import explain_no_form, find_forms
 
@@ -34,12 +33,12 @@ class Forms(list):
     grids: list[Grid] = []
 
 
-def read_forms(path: str | Path) -> Forms:
-    """All forms of a workbook, in sheet order. xlcheck's own report sheet from an earlier run is skipped.
-    An .xls (by its bytes, whatever its name) is read with its number formats (legacy.py)."""
+def read_forms(source: str | Path | Workbook) -> Forms:
+    """All forms of a workbook (a path, or a Workbook already opened), in sheet order. xlcheck's own
+    report sheet from an earlier run is skipped. An .xls (by its bytes, whatever its name) is read with
+    its number formats (legacy.py)."""
     forms, searched = Forms(), []
-    sheets = read_xls_sheets(path) if detect_format(path) == "xls" else read_sheets(path)
-    for sheet in sheets:
+    for sheet in _sheets(source):
         if is_own_report(sheet):
             continue
         grid = Grid(sheet)
@@ -50,10 +49,16 @@ def read_forms(path: str | Path) -> Forms:
     return forms
 
 
-def why_no_form(found: Forms | str | Path) -> str:
+def why_no_form(found: Forms | str | Path | Workbook) -> str:
     """What the workbook shows of a form and what is missing, for the 'no form' message: from the indexes
-    read_forms left with its empty result, or (given a path) from the workbook read again."""
+    read_forms left with its empty result, or (given a path or a Workbook) from its sheets."""
     if isinstance(found, Forms):
         return explain_no_form(found.grids)
-    sheets = read_xls_sheets(found) if detect_format(found) == "xls" else read_sheets(found)
-    return explain_no_form([sheet for sheet in sheets if not is_own_report(sheet)])
+    return explain_no_form([sheet for sheet in _sheets(found) if not is_own_report(sheet)])
+
+
+def _sheets(source: str | Path | Workbook) -> list[Sheet]:
+    if isinstance(source, Workbook):
+        return source.sheets
+    with open_workbook(source) as book:
+        return book.sheets
