@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..language import grade_of, points_in, strip_points
+from ..language import grade_of, is_blank, points_in, strip_points
 from ..layouts import SPECS, LayoutSpec
 from ..model import Form, Section, Sheet
 from .blocks import (
@@ -34,6 +34,7 @@ NEXT_BLOCK = ("年度总体目标", "总体目标", "绩效指标", "一级指�
 TOTAL_LABELS = ("总分", "合计", "自评得分", "总得分")
 TRANSFER = re.compile(r"上级转移(?:支付)?资金[^\d]*(\d+(?:\.\d+)?)万元")
 _PART = re.compile(r"^其中[:：]?\s*")
+_SPLIT = re.compile(r"^(?:其中[:：]?)?按.{1,6}分[:：]?$")  # '按收入性质分：', '按支出性质分'
 _TITLE = re.compile(r"^(?:\d{4}年度?)?(.+?)(?:项目)?(?:支出)?(?:绩效)?自评表$")
 
 
@@ -161,7 +162,9 @@ def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: 
 
     'scored': the lines that hold a budget amount (年度财政资金总额, 部门整体支出总额).
     'parts': 年度资金总额 and the 其中 lines under it, up to the next block; a line is named by the cell left
-    of the amounts ('其中：当年财政拨款' -> '当年财政拨款'); amounts written '—' read as None.
+    of the amounts ('其中：当年财政拨款' -> '当年财政拨款'); amounts written '—' read as None. A line's `part` is
+    0 for the total, else its split's number: a total split twice (其中 财政拨款 / 其他资金, then 其中 基本支出 /
+    项目支出, or under headings 按收入性质分 / 按支出性质分) has two splits that each add up to it.
     """
     grid = fc.grid
     header_row, columns = None, {}
@@ -174,13 +177,22 @@ def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: 
     if header_row is None:
         return records
     first_col = min(span[0] for span in columns.values())
-    for row in range(header_row + 1, min(header_row + 7, end + 1)):
+    group, in_group = 1, 0  # the 其中 lines' group: a form may split the total twice (by source, then by kind)
+    for row in range(header_row + 1, min(header_row + 10, end + 1)):
         items = [c for c in grid.cols(row) if c < first_col]
         if spec.funding.lines == "parts":
             if not items or not grid.label(row, items[-1]) or grid.label(row, items[0]).startswith(NEXT_BLOCK):
                 break
+            label = grid.label(row, items[-1])
+            if records and _SPLIT.match(label) and all(is_blank(grid.cell(row, c).text.strip())
+                                                       for c in grid.cols(row) if c >= first_col):
+                group, in_group = group + (in_group > 0), 0  # '按支出性质分：' heading the next split
+                continue
+            if records and in_group and _PART.match(label):
+                group, in_group = group + 1, 0  # a second '其中：' starts the next split
             item = _PART.sub("", fc.text((row, items[-1])))
-            records.append(budget_record(fc, row, columns, item, part=bool(records)))
+            records.append(budget_record(fc, row, columns, item, part=group if records else 0))
+            in_group += len(records) > 1
             continue
         if is_indicator_header(grid, row, spec.indicators.header) or (items and grid.label(row, items[0]).startswith(NEXT_BLOCK)):
             break

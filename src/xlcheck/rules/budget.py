@@ -153,10 +153,13 @@ def parts_add_up(check: Check) -> None:
     lines fixed down to 0). Runs before XC101/XC102, which read the total it settles.
     """
     lines = check.rows("budget")
-    parts = [row for row in lines[1:] if row.part]
-    if not parts:
-        return
-    total = lines[0]
+    total = lines[0] if lines else None
+    for split in sorted({row.part for row in lines[1:] if row.part}):  # a total split twice: each split adds up to it
+        split_adds_up(check, total, [row for row in lines[1:] if row.part == split])
+
+
+def split_adds_up(check: Check, total, parts: list) -> None:
+    """XC105 for one split of the total (其中 财政拨款 / 其他资金, or 基本支出 / 项目支出)."""
     unreadable = {ref.address for ref, _, _ in check.form.unreadable}
     for name, label in AMOUNTS:
         whole, values = getattr(total, name), [getattr(row, name) for row in parts]
