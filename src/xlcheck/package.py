@@ -623,15 +623,16 @@ class _CellScanner:
         self.root_tag = root_tag
         attrs = r"""((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
         self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
-        self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(.*?)</{p}c>', re.S)
-        self.starts = re.compile(rf"<{p}c[\s/>]")
+        self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>'
+                                 rf'(?:<{p}v>([^<]*+)</{p}v></{p}c>|(.*?)</{p}c>)', re.S)
+        self.unusual_start = re.compile(rf"<{p}c[\t\r\n/>]")
         self.value_only = (f"<{p}v>", f"</{p}v>")
         self.formula_value = re.compile(rf"<{p}f>([^<]*)</{p}f><{p}v>([^<]*)</{p}v>")
         self.inline_text = re.compile(rf"""<{p}is><{p}t(?:\s+xml:space\s*=\s*["']preserve["'])?>([^<]*)</{p}t></{p}is>""")
 
     def scan(self, body: str) -> dict[tuple[int, int], SourceCell]:
         p = self.p
-        if len(self.starts.findall(body)) == body.count(f'<{p}c r="'):
+        if body.count(f"<{p}c ") == body.count(f'<{p}c r="') and not self.unusual_start.search(body):
             matches = self.placed.findall(body)
             if len(matches) == body.count(f"</{p}c>"):  # no cell with content was passed over
                 return self._placed(matches)
@@ -641,17 +642,15 @@ class _CellScanner:
         cells, columns, plain = self.rows.cells, self.rows.columns, self.rows.plain
         strings, formats = self.strings, self.format_of
         v_open, v_close = self.value_only
-        start, stop = len(v_open), -len(v_close)
-        for letters, digits, s, t, extra, content in matches:
-            if not content:
+        for letters, digits, s, t, extra, v, content in matches:
+            if not v and not content:
                 continue
             col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
             row = int(digits)
-            if not extra and content.startswith(v_open) and content.endswith(v_close) and content.count("<") == 2:
-                key = (t, content[start:stop], s)  # cells are immutable: equal ones shared
+            if v and not extra:  # <v>…</v> alone, the usual cell
+                key = (t, v, s)  # cells are immutable: equal ones shared
                 cell = plain.get(key, plain)
                 if cell is plain:
-                    v = key[1]
                     if t == "s" and v.isdigit() and int(v) < len(strings):  # the usual two first
                         cell = SourceCell(strings[int(v)], None, None, formats.get(s) or self._format(s)) if strings[int(v)] else None
                     elif not t and v and "&" not in v and "\r" not in v and not v.isspace():
@@ -660,9 +659,11 @@ class _CellScanner:
                         except (InvalidOperation, ValueError) as exc:
                             raise ValueError(f"cell {a1(row, col)} holds {v!r}, not a value Excel can hold") from exc
                     else:
-                        cell = self._cell(t or None, s or None, content, row, col)
+                        cell = self._cell(t or None, s or None, f"{v_open}{v}{v_close}", row, col)
                     plain[key] = cell
             else:
+                if content is None:
+                    content = f"{v_open}{v}{v_close}"
                 if extra:
                     attrs = self._attributes(extra)
                     s, t = (s or attrs.get("s"), t or attrs.get("t")) if attrs is not None else (s, t)
