@@ -38,15 +38,17 @@ class SheetLook:
     heights: dict[int, float] = field(default_factory=dict)
 
 
-def read_looks(path: str | Path) -> dict[str, SheetLook]:
-    """{sheet name: SheetLook} of an .xls; {} when xlrd cannot read it (the values still come from calamine)."""
-    import xlrd
+def read_looks(path: str | Path, book=None) -> dict[str, SheetLook]:
+    """{sheet name: SheetLook} of an .xls; {} when xlrd cannot read it (the values still come from calamine).
+    `book`: the file already opened by package.open_xlrd (its sheets are released here)."""
+    if book is None:
+        import xlrd
 
-    try:
-        book = xlrd.open_workbook(file_contents=Path(path).read_bytes(), formatting_info=True, on_demand=True,
-                                  ragged_rows=True)  # rows as long as their cells: a stray far cell is not a grid
-    except Exception:  # xlrd refuses some files calamine reads: then formats stay unknown, never a crash
-        return {}
+        try:
+            book = xlrd.open_workbook(file_contents=Path(path).read_bytes(), formatting_info=True, on_demand=True,
+                                      ragged_rows=True)  # rows as long as their cells: a stray far cell is not a grid
+        except Exception:  # xlrd refuses some files calamine reads: then formats stay unknown, never a crash
+            return {}
     looks = {}
     try:
         for index in range(book.nsheets):

@@ -1026,15 +1026,27 @@ SPARSE_GRID = 1_000_000  # a sheet spanning more cells than this ...
 SPARSE_RATIO = 20  # ... and this many times the cells it holds is read cell by cell
 
 
-def _sparse_xls(path: Path) -> list[Sheet] | None:
-    """The sheets of an .xls read cell by cell with xlrd, when one of them holds few cells spread over a
-    huge grid (one stray value at IV65536): calamine builds every sheet's whole grid when it opens the
-    file (a gigabyte and most of a minute for one stray cell). None when no sheet is so (or xlrd cannot
-    read the file): calamine then reads it, faster."""
+def open_xlrd(path: Path):
+    """The .xls opened by xlrd with its formatting (rows as long as their cells: a stray far cell is not
+    a grid), or None when xlrd refuses it (it refuses some files calamine reads). One open serves both
+    _sparse_xls and legacy.read_looks."""
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=path.read_bytes(), ragged_rows=True, formatting_info=True)
+        return xlrd.open_workbook(file_contents=path.read_bytes(), ragged_rows=True, formatting_info=True)
+    except Exception:
+        return None
+
+
+def _sparse_xls(path: Path, book=None) -> list[Sheet] | None:
+    """The sheets of an .xls read cell by cell with xlrd, when one of them holds few cells spread over a
+    huge grid (one stray value at IV65536): calamine builds every sheet's whole grid when it opens the
+    file (a gigabyte and most of a minute for one stray cell). None when no sheet is so (or xlrd cannot
+    read the file): calamine then reads it, faster. `book`: the file already opened by open_xlrd."""
+    book = book if book is not None else open_xlrd(path)
+    if book is None:
+        return None
+    try:
         sheets, sparse = [], False
         for sheet in book.sheets():
             lengths = [sheet.row_len(r) for r in range(sheet.nrows)]
@@ -1070,11 +1082,11 @@ def _xlrd_value(cell, datemode: int) -> str | Decimal | bool | None:
     return None
 
 
-def _read_xls(path: Path) -> list[Sheet]:
+def _read_xls(path: Path, xlrd_book=None) -> list[Sheet]:
     import python_calamine as calamine
 
     def read() -> list[Sheet]:
-        sparse = _sparse_xls(path)
+        sparse = _sparse_xls(path, xlrd_book)
         if sparse is not None:
             return sparse
         with path.open("rb") as handle:  # from_path would trust the file name's extension
@@ -1119,12 +1131,17 @@ def read_sheets(path: str | Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[
         return read_package(pkg)[0]
 
 
-def read_xls(path: Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> list[Sheet]:
-    """read_sheets of a file detect_format found to be an .xls."""
+def read_xls(path: Path, *, max_bytes: int = MAX_UNCOMPRESSED, xlrd_book=None) -> list[Sheet]:
+    """read_sheets of a file detect_format found to be an .xls (`xlrd_book`: the file opened by
+    open_xlrd, when the caller has it)."""
+    refuse_large_xls(path, max_bytes)
+    with _without_cyclic_gc():
+        return _read_xls(path, xlrd_book)
+
+
+def refuse_large_xls(path: Path, max_bytes: int = MAX_UNCOMPRESSED) -> None:
     if path.stat().st_size > max_bytes:
         raise WorkbookError.for_file("too_large", path, f"{path.stat().st_size} bytes")
-    with _without_cyclic_gc():
-        return _read_xls(path)
 
 
 @contextlib.contextmanager

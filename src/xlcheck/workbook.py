@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Sheet
-from .package import MAX_UNCOMPRESSED, Package, WorkbookError, detect_format, is_macro_enabled, read_package, read_xls
+from .package import (MAX_UNCOMPRESSED, Package, WorkbookError, detect_format, is_macro_enabled, open_xlrd, read_package,
+                      read_xls, refuse_large_xls)
 
 
 @dataclass
@@ -64,8 +65,10 @@ def open_workbook(path: str | Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> Wor
     if detect_format(path) == "xls":
         from .legacy import read_looks, with_formats
 
-        sheets = read_xls(path, max_bytes=max_bytes)
-        looks = read_looks(path)
+        refuse_large_xls(path, max_bytes)
+        xlrd_book = open_xlrd(path)  # once for both: the sparse-sheet check and the looks
+        sheets = read_xls(path, max_bytes=max_bytes, xlrd_book=xlrd_book)
+        looks = read_looks(path, xlrd_book) if xlrd_book is not None else {}
         return Workbook(path, "xls", with_formats(sheets, looks), [(s.name, "worksheet") for s in sheets], looks=looks)
     pkg = Package(path, max_bytes)
     try:
