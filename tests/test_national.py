@@ -14,6 +14,7 @@ import pytest
 from xlcheck.api import check_workbook, fix_workbook
 from xlcheck.model import Severity
 from xlcheck.reader.national import is_national_anchor
+from support.grid import render_grid
 from support.render import Layout, render_workbook
 
 from conftest import ROOT, SAMPLES
@@ -272,6 +273,48 @@ def test_parts_that_do_not_add_up_with_two_lines_filled_are_an_unfixed_error_at_
     assert finding.severity == Severity.ERROR and not finding.fixable  # certainly wrong, but where?
     assert f"{finding.sheet}!{finding.cell}" == cells["中小企业服务热线运营经费|budget.spent"]
     assert (finding.reported, finding.expected) == ("174.6", "111.6")
+
+
+def _small_form(unit: str, budget: str, spent: str, weight: str, rate: str, score: str) -> dict:
+    """A national form with one funding line and one indicator, as a grid (support.grid)."""
+    return {"sheet": "自评表", "rows": [
+        ["项目支出绩效自评表", "<", "<", "<", "<", "<", "<", "<"],
+        ["项目名称", "市民中心运行维护费", "<", "<", "<", "<", "<", "<"],
+        [f"项目资金（{unit}）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["^", "年度资金总额", budget, budget, spent, weight, rate, score],
+        ["^", "其中：当年财政拨款", budget, budget, spent, "—", "", "—"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["^", "产出指标", "数量指标", "大厅运行正常率", "100%", "100%", "90", "90"],
+    ]}
+
+
+@pytest.mark.parametrize("unit,budget,spent", [("万元", "150万", "125.25万"), ("万元", "150万元", "125.25"),
+                                               ("元", "150万", "1,252,500"), ("元", "1500000", "125.25万元")])
+def test_amounts_typed_with_a_unit_are_read_in_the_blocks_unit(tmp_path, unit, budget, spent):
+    """'150万' under 项目资金（万元） is 150; under 项目资金（元） it is 1,500,000: a rate of 83.5% either way."""
+    path = tmp_path / "units.xlsx"
+    render_grid([_small_form(unit, budget, spent, "10", "85%", "8.35")], path)
+    report = check_workbook(path)
+    assert not by_rule(report, "XC001")
+    [rate] = [f for f in errors(report)]
+    assert (rate.rule, rate.cell, rate.expected, rate.fixable) == ("XC101", "G4", "83.50%", True)
+
+
+def test_a_budget_score_against_a_weight_that_cannot_be_right_is_an_unfixed_error(tmp_path):
+    """鄂州 市民中心运行维护费 writes the form's total into the budget line: 分值 100 (with 90 more in the
+    indicators), 得分 98, 125.25/150 = 83.5%. 98 is neither 100 × 83.5% nor 10 × 83.5%: an error, but
+    whether the 分值 or the 得分 is wrong is not certain -> not fixed. 得分 83.5 (= 100 × 83.5%) is the row's
+    own arithmetic: no finding there (the 分值 itself is for the sums to question)."""
+    path = tmp_path / "weight.xlsx"
+    render_grid([_small_form("万元", "150万", "125.25万", "100", "83.5%", "98")], path)
+    [score] = by_rule(check_workbook(path), "XC102")
+    assert (score.cell, score.severity, score.fixable) == ("H4", Severity.ERROR, False)
+    assert "100 × 125.25/150 = 83.5" in score.message and "10 × 执行率 = 8.35" in score.message
+    render_grid([_small_form("万元", "150万", "125.25万", "100", "83.5%", "83.5")], path)
+    assert not by_rule(check_workbook(path), "XC102")
+    render_grid([_small_form("万元", "150", "125.25", "10", "83.5%", "9")], path)  # a right 分值: fixed as always
+    [score] = by_rule(check_workbook(path), "XC102")
+    assert (score.cell, score.expected, score.fixable) == ("H4", "8.35", True)
 
 
 def test_weights_must_add_up_to_90_and_to_the_labelled_section(tmp_path):

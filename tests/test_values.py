@@ -21,6 +21,7 @@ from xlcheck.values import (
     parse_value,
     replace_span,
     round_half_up,
+    to_amount,
     to_decimal,
 )
 
@@ -316,6 +317,27 @@ def test_round_half_up_matches_integer_reference(n, k, places):
 )
 def test_to_decimal(value, expected):
     assert to_decimal(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value,unit,expected",
+    [
+        ("150万", "万元", D("150")),  # 鄂州 市民中心运行维护费: '150万' under 项目资金（万元）
+        ("125.25万", "万元", D("125.25")),
+        ("150万元", "万元", D("150")),
+        ("150", "万元", D("150")),
+        ("150万", "元", D("1500000")),  # the same text in a 元 column is 150 万元 = 1,500,000 元
+        ("125.25万元", "元", D("1252500")),
+        ("215,457.6", "元", D("215457.6")),
+        ("3000元", "万元", D("0.3")),
+        ("3000元", "元", D("3000")),
+        (D("150"), "元", D("150")),  # a number is in the column's unit
+        ("150万", None, D("150")),  # the column's unit not known: the written unit is dropped, as to_decimal
+        ("约150万", "元", None),
+    ],
+)
+def test_to_amount_reads_an_amount_in_its_columns_unit(value, unit, expected):
+    assert to_amount(value, unit) == expected
 
 
 def test_has_percent():

@@ -30,6 +30,7 @@ __all__ = [
     "fmt",
     "fmt_percent",
     "to_decimal",
+    "to_amount",
     "has_percent",
     "find_total",
     "replace_span",
@@ -147,7 +148,7 @@ def _norm(text: str) -> str:
 
 
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
-_CELL_NUMBER = re.compile(rf"([+-]?)({_NUMBER})(%|分|万元|元)?")
+_CELL_NUMBER = re.compile(rf"([+-]?)({_NUMBER})(%|分|万元|万|元)?")
 
 
 def _dec(digits: str) -> Decimal:
@@ -160,7 +161,7 @@ def to_decimal(value) -> Decimal | None:
     Decimal and int are returned as they are, a float through its shortest repr (never its binary
     expansion). Text may carry spaces (including '\\u3000' and no-break spaces), full-width digits,
     thousands commas, a trailing '%' (the result is then in percent points) or a trailing unit
-    '分', '万元' or '元' (dropped, not multiplied out).
+    '分', '万元', '万' or '元' (dropped, not multiplied out: an amount's unit is to_amount's business).
 
     >>> to_decimal(" １２,６１２．８６ "), to_decimal("95.21%"), to_decimal("98.54分"), to_decimal(0.1)
     (Decimal('12612.86'), Decimal('95.21'), Decimal('98.54'), Decimal('0.1'))
@@ -183,6 +184,28 @@ def to_decimal(value) -> Decimal | None:
         return None
     number = _dec(match.group(2))
     return -number if match.group(1) == "-" else number
+
+
+_YUAN = {"万元": Decimal(10000), "万": Decimal(10000), "元": ONE}  # an amount's unit in 元
+
+
+def to_amount(value, unit: str | None) -> Decimal | None:
+    """An amount in a column whose header names its unit (`unit` '万元' or '元'), or None as to_decimal.
+
+    A number typed with the column's unit, or with none, is read as it is; one typed with the other unit is
+    converted to the column's ('150万' = '150万元': 150 in a 万元 column, 1500000 in a 元 column; '3000元' in
+    a 万元 column is 0.3). Where the column's unit is not known (None), the written unit is dropped.
+
+    >>> to_amount("150万", "万元"), to_amount("150万", "元"), to_amount("125.25万元", "元"), to_amount("3000元", "万元")
+    (Decimal('150'), Decimal('1500000'), Decimal('1252500.00'), Decimal('0.3'))
+    """
+    number = to_decimal(value)
+    if number is None or unit not in _YUAN or not isinstance(value, str):
+        return number
+    written = _CELL_NUMBER.fullmatch(_norm(value)).group(3)
+    if written not in _YUAN or _YUAN[written] == _YUAN[unit]:
+        return number
+    return number * _YUAN[written] / _YUAN[unit]
 
 
 def has_percent(value) -> bool:

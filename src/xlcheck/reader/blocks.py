@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..language import is_blank, points_in, target_text  # noqa: F401 (points_in: rules import it from here)
 from ..model import CellRef, Form, SourceCell, a1
-from ..values import find_total, has_percent, to_decimal
+from ..values import find_total, has_percent, to_amount, to_decimal
 from .grid import Grid
 
 @dataclass
@@ -31,11 +31,12 @@ class FormCells:
             self.cells[ref] = cell
         return ref
 
-    def number(self, pos: tuple[int, int] | None, what: str) -> Decimal | None:
+    def number(self, pos: tuple[int, int] | None, what: str, unit: str | None = None) -> Decimal | None:
         """The number in a cell, or None; a cell that should hold a number but can't be read is noted.
 
         '19.04 ' -> 19.04; a formula with cached 19.04 -> 19.04; '#REF!' -> None and noted;
-        a formula never calculated -> None and noted (never read as 0).
+        a formula never calculated -> None and noted (never read as 0). An amount in a column of a known
+        `unit` ('万元'/'元') typed with the other unit is converted (values.to_amount: '150万' in 元 -> 1500000).
         """
         if pos is None:
             return None
@@ -49,7 +50,7 @@ class FormCells:
             return None
         if isinstance(cell.value, Decimal):
             return cell.value
-        number = to_decimal(cell.value)
+        number = to_amount(cell.value, unit) if unit else to_decimal(cell.value)
         if number is None and not is_blank(cell.text.strip()):
             self.unreadable.append((ref, what, f"“{cell.text.strip()}”不是数字"))
         return number
@@ -134,13 +135,19 @@ def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]]) -> 
 BUDGET_FIELDS = (("initial", "年初预算数"), ("budget", "预算数"), ("spent", "执行数"), ("weight", "分值"), ("score", "得分"))
 
 
-def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], item: str, part: bool = False) -> dict:
-    """One budget line: every amount under its header (None where the form leaves it blank or '—')."""
+AMOUNT_FIELDS = ("initial", "budget", "spent")
+
+
+def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], item: str, part: bool = False,
+                  unit: str | None = None) -> dict:
+    """One budget line: every amount under its header (None where the form leaves it blank or '—'); the
+    amounts in the block's `unit` ('万元'/'元', None where the form does not say)."""
     grid = fc.grid
     record = {"item": item, "part": part}
     for name, what in BUDGET_FIELDS:
         pos = grid.value_under(row, columns[name]) if name in columns else None
-        record[name] = fc.weight(pos, what) if name == "weight" and pos else fc.number(pos, what)  # 权重 '10%': 10 points
+        record[name] = (fc.weight(pos, what) if name == "weight" and pos  # 权重 '10%': 10 points
+                        else fc.number(pos, what, unit if name in AMOUNT_FIELDS else None))
         record[f"{name}_cell"] = grid.ref(*pos).address if pos else None
     pos = grid.value_under(row, columns["rate"]) if "rate" in columns else None
     record["rate"] = fc.rate(pos, "执行率")

@@ -157,6 +157,19 @@ def find_forms(sheet: Sheet | Grid) -> list[Form]:
     return forms
 
 
+_UNIT = re.compile(r"\((万元|元)\)|单位[:]?(万元|元)")
+
+
+def amount_unit(grid: Grid, anchor: tuple[int, int], header_row: int) -> str | None:
+    """The unit the funding block's amounts are in: its label's ('项目资金(元)' -> '元'), else its header
+    cells' ('全年预算数(万元)' -> '万元'); None where the block does not say."""
+    for label in [grid.label(*anchor)] + [grid.label(header_row, c) for c in grid.cols(header_row)]:
+        found = _UNIT.search(label)
+        if found:
+            return found.group(1) or found.group(2)
+    return None
+
+
 def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: int) -> list[dict]:
     """The funding lines under the header row (within 3 rows of the anchor).
 
@@ -178,6 +191,7 @@ def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: 
         return records
     first_col = min(span[0] for span in columns.values())
     group, in_group = 1, 0  # the 其中 lines' group: a form may split the total twice (by source, then by kind)
+    unit = amount_unit(grid, anchor, header_row)
     for row in range(header_row + 1, min(header_row + 10, end + 1)):
         items = [c for c in grid.cols(row) if c < first_col]
         if spec.funding.lines == "parts":
@@ -191,7 +205,7 @@ def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: 
             if records and in_group and _PART.match(label):
                 group, in_group = group + 1, 0  # a second '其中：' starts the next split
             item = _PART.sub("", fc.text((row, items[-1])))
-            records.append(budget_record(fc, row, columns, item, part=group if records else 0))
+            records.append(budget_record(fc, row, columns, item, part=group if records else 0, unit=unit))
             in_group += len(records) > 1
             continue
         if is_indicator_header(grid, row, spec.indicators.header) or (items and grid.label(row, items[0]).startswith(NEXT_BLOCK)):
@@ -202,7 +216,7 @@ def read_funding(fc: FormCells, spec: LayoutSpec, anchor: tuple[int, int], end: 
                 break
             continue
         item = grid.cell(row, items[-1]).text.strip() if items else ""
-        records.append(budget_record(fc, row, columns, item))
+        records.append(budget_record(fc, row, columns, item, unit=unit))
     return records
 
 

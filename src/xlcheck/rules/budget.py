@@ -72,6 +72,9 @@ def budget_score(check: Check) -> None:
     Worked example: 20 × 12612.86/13247 = 20 × 0.952130 = 19.0426 -> 19.04.
     Over-spending caps: 20 × 110/100 = 22 -> 20. Edge: 20 × 399.3/400 = 19.965 -> 19.97 (a 'truncate'
     profile gives 19.96). National form, 分值 10: 10 × 12612.86/13247 = 9.5213 -> 9.52.
+    A 分值 that cannot be right (鄂州 市民中心运行维护费: the budget line's 分值 100 while the indicators' 分值
+    add 70 more, 得分 98, 125.25/150 = 83.5%): 98 is neither 100 × 83.5% = 83.5 nor 10 × 83.5% = 8.35 ->
+    error at the 得分, not fixed (whether the 分值 or the 得分 is wrong is not certain).
     """
     for row, base in _rows(check):
         if row.part:
@@ -80,6 +83,8 @@ def budget_score(check: Check) -> None:
         rate = row.spent / base
         expected = min(weight, weight * rate)
         capped = "（不超过权重）" if weight * rate > weight else ""
+        if doubtful_weight(check, row, rate):
+            return
         check.check_number(
             budget_score, row.score_cell, "预算执行得分", row.score, expected,
             f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}{capped}",
@@ -87,6 +92,34 @@ def budget_score(check: Check) -> None:
         )
         check.settled["budget_score"] = check.round(expected)
         return  # the first budget line is the scored one (年度财政资金总额 / 部门整体支出总额)
+
+
+def doubtful_weight(check: Check, row, rate: Decimal) -> bool:
+    """Whether the budget line's own 分值 cannot be right — with the indicators' 分值 it makes more than 100
+    points — and its 得分 is not that 分值 × 执行率: the line is then certainly wrong but which cell is not
+    (the 得分 may be the family's points × 执行率), so an error is added without a fix (True)."""
+    if row.weight is None or row.weight <= 0 or row.score is None:
+        return False
+    indicators = sum((r.weight for r in check.rows("indicators") if r.weight is not None), Decimal(0))
+    own = min(row.weight, row.weight * rate)
+    if row.weight + indicators <= 100 or check.round(row.score) == check.round(own):
+        return False
+    points = check.form.weights.get("budget", check.profile.budget_points)
+    family = min(points, points * rate)
+    if points == row.weight:
+        other = ""
+    elif check.round(row.score) == check.round(family):
+        other = f"（等于 {fmt(points)} × 执行率 = {check.fmt(family)}，本行分值可能填错）"
+    else:
+        other = f"，也不等于 {fmt(points)} × 执行率 = {check.fmt(family)}"
+    check.add(
+        budget_score, row.score_cell, "预算执行得分", fmt(row.score), check.fmt(own),
+        f"得分 {fmt(row.score)} 不等于本行分值 × 执行率 = {fmt(row.weight)} × {amount(row.spent)}/"
+        f"{amount(denominator(check, row))} = {check.fmt(own)}{other}；本行分值 {fmt(row.weight)} 与各指标分值 "
+        f"{fmt(indicators)} 合计 {fmt(row.weight + indicators)}，超过 100 分：分值或得分填错，请核实（未更正）",
+        related=[row.weight_cell, row.rate_cell],
+    )
+    return True
 
 
 @rule("XC103", Severity.WARNING, "执行率偏低未说明")
