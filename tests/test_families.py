@@ -255,3 +255,18 @@ def test_a_second_split_that_does_not_add_up_is_its_own_error(tmp_path):
     found = [f for f in _errors(report) if f.rule == "XC105"]
     assert [(f.cell, f.fixable) for f in found] == [("F5", False)], [f.message for f in found]
     assert "基本支出 1040.1 + 项目支出 2026.35 = 3066.45" in found[0].message and "财政拨款" not in found[0].message
+
+
+def test_corrected_scores_show_their_decimals(tmp_path):
+    """A score fixed to 9.7 in a cell formatted '0' (as the forms type their whole scores) must not still show 10:
+    the corrected cell's format gets two decimals."""
+    from xlcheck.api import fix_workbook
+
+    out = tmp_path / "fixed.xlsx"
+    fix_workbook(SAMPLES / "family_mistakes.xlsx", out)
+    wb = openpyxl.load_workbook(out)
+    decimals = [m for m in MANIFEST if "." in m["expected"] and not m["expected"].endswith("%")]
+    assert decimals
+    for m in decimals:
+        cell = wb[m["sheet"]][m["cell"]]
+        assert _number(cell.value) == _number(m["expected"]) and cell.number_format not in ("0", "#,##0"), (m, cell.number_format)

@@ -801,7 +801,8 @@ class _SheetCells:
     def _cell(self, row: int, col: int, fix: tuple, style: str | None) -> str:
         value = fix[0]
         p = self.p
-        s = self.edit.styles.highlighted(int(style) if style and style.isdigit() else 0)
+        fraction = isinstance(value, Decimal) and value != value.to_integral_value()
+        s = self.edit.styles.highlighted(int(style) if style and style.isdigit() else 0, fraction)
         if isinstance(value, Decimal):
             return f'<{p}c r="{a1(row, col)}" s="{s}"><{p}v>{number_text(value)}</{p}v></{p}c>'
         text = xml_text(value[:MAX_CELL_TEXT])
@@ -834,7 +835,7 @@ class _Styles:
         self.part = target
         self.xml = edit.text(target)
         self.p = root_prefix(self.xml, "styleSheet")
-        self.clones: dict[int, int] = {}
+        self.clones: dict[tuple[int, bool], int] = {}
         self.fill_id: int | None = None
         self.header: int | None = None
         self.known: dict[tuple[str, str], list[str]] = {}  # a section's items, kept up to date by _append
@@ -879,9 +880,12 @@ class _Styles:
     def add(self, section: str, item_text: str, item: str) -> int:
         return self._append(section, item_text, item)
 
-    def highlighted(self, style: int) -> int:
-        """The index of a copy of cell format `style` with a yellow solid fill (one copy per style)."""
-        if style not in self.clones:
+    def highlighted(self, style: int, fraction: bool = False) -> int:
+        """The index of a copy of cell format `style` with a yellow solid fill (one copy per style). For a
+        value with decimals (9.7) in a whole-number format ('0', '#,##0') the copy shows two decimals:
+        otherwise the corrected cell would still show 10."""
+        key = (style, fraction)
+        if key not in self.clones:
             p = self.p
             if self.fill_id is None:
                 if not self._items("fills", "fill"):
@@ -893,8 +897,11 @@ class _Styles:
             base = xfs[style] if style < len(xfs) else (xfs[0] if xfs else f'<{p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
             head = re.match(rf"<{p}xf\b[^>]*?(/?)>", base)
             tag = set_attr(set_attr(head.group(0), "fillId", str(self.fill_id)), "applyFill", "1")
-            self.clones[style] = self._append("cellXfs", tag + base[head.end():], "xf")
-        return self.clones[style]
+            wider = {"1": "2", "3": "4"}.get(get_attr(tag, "numFmtId") or "") if fraction else None  # 0 -> 0.00
+            if wider:
+                tag = set_attr(set_attr(tag, "numFmtId", wider), "applyNumberFormat", "1")
+            self.clones[key] = self._append("cellXfs", tag + base[head.end():], "xf")
+        return self.clones[key]
 
     def header_style(self) -> int:
         """The index of a bold cell format for report headers (font 0 made bold)."""
