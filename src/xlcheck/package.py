@@ -474,15 +474,16 @@ _MERGE_CELLS_TAGS = {ns + "mergeCells" for ns in MAIN_NAMESPACES}
 WHOLE_PARSE_LIMIT = 32 * 2**20  # worksheet parts up to this size are parsed in one go (faster); larger ones streamed
 
 
-def read_worksheet(data: bytes, strings: list[str], formats: list[str]) -> tuple[dict, list]:
+def read_worksheet(data: bytes, strings: list[str], formats: list[str], cache: dict | None = None) -> tuple[dict, list]:
     """Cells {(row, col): SourceCell} and merged ranges of one worksheet part.
 
     Parts written the plain way are scanned as text (_scan_worksheet: about a third of the time of
     building the element tree); anything else, and parts too large to hold as text twice, go through
-    ElementTree (walk_worksheet). Both read every cell alike.
+    ElementTree (walk_worksheet). Both read every cell alike. `cache`: the scan's cells by their
+    (t, stored text, s), to share between the worksheets of one workbook (same strings and formats).
     """
     if len(data) <= WHOLE_PARSE_LIMIT:
-        scanned = _scan_worksheet(data, strings, formats)
+        scanned = _scan_worksheet(data, strings, formats, cache)
         if scanned is not None:
             return scanned
     return walk_worksheet(data, strings, formats)
@@ -535,7 +536,7 @@ def xml_unescape(text: str) -> str:
     return text
 
 
-def _scan_worksheet(data: bytes, strings: list[str], formats: list[str]) -> tuple[dict, list] | None:
+def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: dict | None = None) -> tuple[dict, list] | None:
     """read_worksheet's answer from a scan of the text, or None when the part is not written the plain way
     Excel, WPS and LibreOffice write it (then ElementTree reads it).
 
@@ -579,7 +580,7 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str]) -> tupl
     body = text[opening.end():end]
     if end < 0 or "xmlns" in body or text.find(f"<{p}sheetData", end) >= 0:
         return None
-    scanner = _CellScanner(strings, formats, p, root.group(0))
+    scanner = _CellScanner(strings, formats, p, root.group(0), cache)
     cells = scanner.scan(body)
     merged = []
     section = re.compile(rf"<{p}mergeCells\b[^>]*?(?:/>|>(.*?)</{p}mergeCells\s*>)", re.S).search(text, end)
@@ -615,8 +616,9 @@ class _CellScanner:
     formula and its value; an inline string) is parsed by ElementTree on its own.
     """
 
-    def __init__(self, strings: list[str], formats: list[str], p: str, root_tag: str):
+    def __init__(self, strings: list[str], formats: list[str], p: str, root_tag: str, cache: dict | None = None):
         self.rows = _RowReader(strings, formats)
+        self.plain = cache if cache is not None else {}  # (t, stored <v> text, s) -> its cell: equal cells shared
         self.strings, self.formats = strings, formats
         self.format_of: dict[str, str] = {}  # s attribute -> number format
         self.p = p
@@ -639,7 +641,7 @@ class _CellScanner:
         return self._every(body)
 
     def _placed(self, matches: list[tuple]) -> dict[tuple[int, int], SourceCell]:
-        cells, columns, plain = self.rows.cells, self.rows.columns, self.rows.plain
+        cells, columns, plain = self.rows.cells, self.rows.columns, self.plain
         strings, formats = self.strings, self.format_of
         v_open, v_close = self.value_only
         for letters, digits, s, t, extra, v, content in matches:
@@ -921,12 +923,12 @@ def read_package(pkg: Package) -> tuple[list[Sheet], list[dict]]:
             by_kind = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
             strings = shared_strings(pkg, by_kind.get("sharedStrings"))
             formats = cell_formats(pkg, by_kind.get("styles"))
-            sheets = []
+            sheets, cache = [], {}
             for entry in entries:
                 if entry["kind"] != "worksheet":
                     continue
                 part = entry["part"]
-                cells, merged = read_worksheet(pkg.read_xml(part), strings, formats)
+                cells, merged = read_worksheet(pkg.read_xml(part), strings, formats, cache)
                 sheets.append(Sheet(name=entry["name"], cells=cells, merged=merged, hidden=entry["state"] in ("hidden", "veryHidden")))
             return sheets, entries
     except WorkbookError:
