@@ -285,18 +285,27 @@ def alone_label(grid: Grid, row: int) -> str | None:
     return grid.label(row, cols[0]) if len(cols) == 1 else None
 
 
-def table_sections(grid: Grid, header_row: int, level1_col: int, last: int) -> list[tuple[int, int, str, Decimal, int]]:
+def table_sections(grid: Grid, header_row: int, level1_col: int, last: int,
+                   other_block=lambda label: False) -> list[tuple[int, int, str, Decimal, int]]:
     """Section labels that write points, as (first row, last row, name, points, col): left of the 一级指标
     column from the header row down ('年度绩效目标（80分）' merged over the table's first column), or alone
-    on their row ('年度绩效目标1（40分）' merged across, right above the header or between the groups).
+    on their row ('年度绩效目标1（40分）' merged across, right above the header or between the groups; not
+    a label `other_block` names, such as the goal's '项目绩效总目标（20分）').
     A label covers its merged rows, else the rows down to the next label (or the next row holding
     nothing but a label without points: a group whose points are not written)."""
+
+    def group_label(row: int) -> str | None:
+        label = alone_label(grid, row)
+        return label if label is not None and points_in(label) is not None and not other_block(label) else None
+
     first = header_row
-    while first - 1 >= header_row - 2 and alone_label(grid, first - 1) is not None:
+    while first - 1 >= header_row - 2 and group_label(first - 1) is not None:
         first -= 1  # a label alone above the header (two rows up at most)
     found, stops = [], []
     for row in range(first, last + 1):
         alone = alone_label(grid, row)
+        if alone is not None and other_block(alone):
+            continue
         if alone is not None:
             points = points_in(alone)
             if points is not None:
@@ -450,7 +459,8 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
         total = total or row_total
         if not group_goals[0]:
             level1_col = columns.get("level1", (grid.cols(header_row)[0], 0))[0]
-            table = table_sections(grid, header_row, level1_col, last)
+            table = table_sections(grid, header_row, level1_col, last,
+                                   lambda label: spec.names_goal(label) or names_funding(label))
             labels = grid.find(lambda l: "绩效指标" in l and "分)" in l, range(header_row, header_row + 1))
             weights["indicators"] = points_in(grid.label(*labels[0])) if labels else None
             indicators = read_indicators(fc, header_row, last, spec.indicators.columns, header=spec.indicators.header)
