@@ -317,6 +317,35 @@ def test_a_budget_score_against_a_weight_that_cannot_be_right_is_an_unfixed_erro
     assert (score.cell, score.expected, score.fixable) == ("H4", "8.35", True)
 
 
+def _initial_only(total: list[str], part: list[str]) -> dict:
+    """北京 2016's funding block: 年初预算数（A） is its only budget column, 执行率（B/A）."""
+    return {"sheet": "自评表", "rows": [
+        ["项目支出绩效自评表（2016年度）", "<", "<", "<", "<", "<", "<"],
+        ["项目名称", "自管道路清扫保洁外包工作经费", "<", "<", "<", "<", "<"],
+        ["项目资金\n（万元）", "", "年初预算数（A）", "全年执行数（B）", "分值（10分）", "执行率（B/A）", "得分"],
+        ["^", "年度资金总额：", *total],
+        ["^", "其中：本年一般公共预算拨款", *part],
+        ["^", "其他资金", "", "", "", "", ""],
+    ]}
+
+
+def test_a_block_whose_only_budget_column_is_the_initial_budget_divides_by_it(tmp_path):
+    """年初预算数（A） alone is the budget: 154.74/310.2 = 49.88%, 10 × 0.498839 = 4.99 (the page: 50%, 5);
+    the 其中 lines are checked once for it (not again as 全年预算数), and a total left blank is filled from them."""
+    path = tmp_path / "initial.xlsx"
+    render_grid([_initial_only(["310.2", "154.74", "10", "50%", "5"], ["310.2", "154.74", "", "", ""])], path)
+    report = check_workbook(path)
+    assert sorted((f.rule, f.cell, f.expected) for f in errors(report)) == [("XC101", "F4", "49.88%"), ("XC102", "G4", "4.99")]
+    assert "全年执行数/年初预算数 = 154.74/310.2" in by_rule(report, "XC101")[0].message
+    render_grid([_initial_only(["", "154.74", "10", "49.88%", "4.99"], ["310.2", "154.74", "", "", ""])], path)
+    report = check_workbook(path)
+    assert [(f.rule, f.cell, f.expected) for f in errors(report)] == [("XC105", "C4", "310.2")]
+    assert not by_rule(report, "XC101") and not by_rule(report, "XC102")  # computed from the filled total
+    render_grid([_initial_only(["310.2", "154.74", "10", "49.88%", "4.99"], ["300", "154.74", "", "", ""])], path)
+    [parts] = by_rule(check_workbook(path), "XC105")  # one finding for the one column
+    assert (parts.cell, parts.expected) == ("C5", "310.2")
+
+
 def test_weights_must_add_up_to_90_and_to_the_labelled_section(tmp_path):
     data = form("中小企业服务热线运营经费")
     data["indicators"][0].update(weight="8", score="8")  # 产出 48, all 88

@@ -17,6 +17,7 @@ SPEC = LayoutSpec(
         columns=NATIONAL_FUNDING_COLUMNS,
         marks=("全年预算数", "全年执行数", "年初预算数", "分值"),
         lines="parts",
+        budget=("budget", "initial"),  # 北京 2016: 年初预算数（A） is the only budget column, 执行率（B/A）
     ),
     goal=Goal(labels=(r"年度总体目标", r"总体目标"),
               columns={"text": ("预期目标",), "actual": ("实际完成情况", "实际完成")}),

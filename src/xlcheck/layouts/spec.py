@@ -25,6 +25,8 @@ class Funding:
            unknown ('全年预算数'); the block is then found by its columns alone.
     lines: 'scored' (the lines holding an amount; the first is scored) or 'parts' (the first line is the
            total and the lines under it are its 其中 parts, up to the next block).
+    budget: the columns that can be the block's budget column, the first found wins: ('budget', 'initial')
+           reads a block whose only budget column is 年初预算数（A） (执行率（B/A）) with it as the budget.
     A family without a funding block has no labels and no columns (NO_FUNDING): its forms are found by
     their indicator header (Indicators.marks).
     """
@@ -33,6 +35,7 @@ class Funding:
     columns: dict[str, tuple[str, ...]]
     marks: tuple[str, ...] = ()
     lines: str = "scored"
+    budget: tuple[str, ...] = ("budget",)
 
 
 NO_FUNDING = Funding(labels=(), columns={})

@@ -145,6 +145,9 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
     grid = fc.grid
     record = {"item": item, "part": part}
     for name, what in BUDGET_FIELDS:
+        if name == "budget" and "initial" in columns and columns["budget"] == columns["initial"]:
+            record["budget"], record["budget_cell"] = record["initial"], record["initial_cell"]  # 年初预算数（A） only
+            continue
         pos = grid.value_under(row, columns[name]) if name in columns else None
         record[name] = (fc.weight(pos, what) if name == "weight" and pos  # 权重 '10%': 10 points
                         else fc.number(pos, what, unit if name in AMOUNT_FIELDS else None))

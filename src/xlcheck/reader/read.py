@@ -53,11 +53,15 @@ def names_funding(label: str) -> bool:
 
 
 def funding_header(grid: Grid, row: int, spec: LayoutSpec) -> dict[str, tuple[int, int]]:
-    """The funding columns of `row` by the spec's synonyms, or {} unless a budget and a spending column are there."""
+    """The funding columns of `row` by the spec's synonyms, or {} unless a budget column (one the spec's
+    funding.budget names: 全年预算数, or 年初预算数 where it is the only one) and a spending column are there."""
     def columns() -> dict[str, tuple[int, int]]:
         found = header_columns(grid, row, spec.funding.columns)
-        return found if {"budget", "spent"} <= found.keys() else {}
-    return grid.remembered(("funding_header", row), spec.funding.columns, columns)
+        stand_in = next((name for name in spec.funding.budget if name in found), None)
+        if "spent" not in found or stand_in is None:
+            return {}
+        return {**found, "budget": found[stand_in]}  # 年初预算数（A） read as the budget where it is the only one
+    return grid.remembered(("funding_header", row), spec.funding, columns)
 
 
 _MARKS = tuple(mark for spec in SPECS for mark in spec.funding.marks)

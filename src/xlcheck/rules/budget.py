@@ -195,6 +195,8 @@ def split_adds_up(check: Check, total, parts: list) -> None:
     """XC105 for one split of the total (其中 财政拨款 / 其他资金, or 基本支出 / 项目支出)."""
     unreadable = {ref.address for ref, _, _ in check.form.unreadable}
     for name, label in AMOUNTS:
+        if name == "budget" and all(row.budget_cell == row.initial_cell for row in [total, *parts]):
+            continue  # the block's only budget column is 年初预算数（A）, read as both: checked once
         whole, values = getattr(total, name), [getattr(row, name) for row in parts]
         if all(v is None for v in values):
             continue
@@ -247,5 +249,8 @@ def fill_total(check: Check, total, name: str, label: str, added: Decimal, listi
                   fixable=True, expected_value=added, related=part_cells)
     # the settled total: XC101/XC102 (and XC104) compute the rate and score from it
     rows = check.rows("budget")
-    rows[0] = rows[0]._replace(**{name: added})
+    settled = {name: added}
+    if name == "initial" and all(row.budget_cell == row.initial_cell for row in rows):
+        settled["budget"] = added  # 年初预算数（A） is the block's only budget column
+    rows[0] = rows[0]._replace(**settled)
     check.memo.setdefault("filled totals", []).append(address)  # the rate and score computed from it relate it
