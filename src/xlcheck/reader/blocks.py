@@ -11,9 +11,30 @@ from decimal import Decimal
 
 
 from ..language import is_blank, points_in, target_text  # noqa: F401 (points_in: rules import it from here)
-from ..model import CellRef, Form, SourceCell, a1
+from ..model import CellRef, Form, SourceCell, column_letter
 from ..values import find_total, has_percent, to_amount, to_decimal
 from .grid import Grid
+
+_LETTERS: dict[int, str] = {}  # column -> its letters (at most 16,384 of them)
+_BLANK: dict[str, bool] = {}  # indicator name -> says nothing (无, ——): the same few names recur
+
+
+def address(pos: tuple[int, int]) -> str:
+    """model.a1(*pos), the column's letters remembered: (6, 6) -> 'F6'."""
+    letters = _LETTERS.get(pos[1])
+    if letters is None:
+        letters = _LETTERS[pos[1]] = column_letter(pos[1])
+    return f"{letters}{pos[0]}"
+
+
+def says_nothing(name: str) -> bool:
+    """is_blank(name), remembered per text."""
+    blank = _BLANK.get(name)
+    if blank is None:
+        if len(_BLANK) > 2_000:
+            _BLANK.clear()
+        blank = _BLANK[name] = is_blank(name)
+    return blank
 
 @dataclass
 class FormCells:
@@ -89,9 +110,9 @@ class FormCells:
     def text(self, pos: tuple[int, int] | None) -> str:
         if pos is None:
             return ""
-        cell = self.grid.sheet.cells[pos]
-        self.cells[self.grid.ref(*pos)] = cell
-        return cell.display.strip()
+        cell = self.cells[self.grid.ref(*pos)] = self.grid.sheet.cells[pos]
+        value = cell.value
+        return (value if type(value) is str else cell.display).strip()  # a text cell displays its text
 
 
 def read_total(fc: FormCells, rows: range) -> dict:
@@ -244,7 +265,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             unit = text(cells["actual_unit"])
             actual = actual if actual.endswith(unit) else actual + unit
         score_pos = cells.get("score")
-        if is_blank(name) and not target and not actual and score_pos is None:
+        if says_nothing(name) and not target and not actual and score_pos is None:
             continue
         if cols[-1] < first_data_col:
             continue
@@ -262,14 +283,14 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "score": score,
             "score_text": grid.cell(*score_pos).text.strip() if score_pos else "",
             "row": row,
-            "name_cell": a1(*name_pos) if name_pos else None,
-            "target_cell": a1(*target_pos) if target_pos else None,
-            "actual_cell": a1(*actual_pos) if actual_pos else None,
-            "weight_cell": a1(*weight_pos) if weight_pos else None,
-            "score_cell": a1(*score_pos) if score_pos else None,
+            "name_cell": address(name_pos) if name_pos else None,
+            "target_cell": address(target_pos) if target_pos else None,
+            "actual_cell": address(actual_pos) if actual_pos else None,
+            "weight_cell": address(weight_pos) if weight_pos else None,
+            "score_cell": address(score_pos) if score_pos else None,
             "deviation": text(cells.get("deviation")),
             "coefficient": fc.rate(cells["coefficient"], f"得分系数（{name}）") if "coefficient" in cells else None,
-            "coefficient_cell": a1(*cells["coefficient"]) if "coefficient" in cells else None,
+            "coefficient_cell": address(cells["coefficient"]) if "coefficient" in cells else None,
         })
     return rows
 

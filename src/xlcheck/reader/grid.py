@@ -23,9 +23,9 @@ from ..model import CellRef, Sheet, SourceCell
 
 _SPACE = re.compile(r"\s+")
 _NORMS: dict[str, str] = {}  # the same labels recur in every form and workbook: fold each spelling once
-_NORMS_KEPT = 20_000
+_NORMS_KEPT = 5_000
 _TESTED: dict[Hashable, dict[str, bool]] = {}  # a search's answer per text, kept across sheets (same labels)
-_TESTED_KEPT = 20_000
+_TESTED_KEPT = 2_000
 
 
 def norm(text: object) -> str:
@@ -91,7 +91,6 @@ class Grid:
         self._merged_at = {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in sheet.merged}
         self._hits: dict[Hashable, list[tuple[int, int]]] = {}
         self._row_sets: dict[Hashable, set[int]] = {}
-        self._refs: dict[tuple[int, int], CellRef] = {}
         self._sorted_texts: list[str] | None = None
         self._memo: dict[Hashable, tuple[object, object]] = {}
 
@@ -110,10 +109,7 @@ class Grid:
         return self.labels.get((row, col), "")
 
     def ref(self, row: int, col: int) -> CellRef:
-        ref = self._refs.get((row, col))
-        if ref is None:
-            ref = self._refs[(row, col)] = CellRef(self.name, row, col)
-        return ref
+        return CellRef(self.name, row, col)
 
     def cols(self, row: int) -> list[int]:
         """The columns of the non-empty cells of a row, left to right."""

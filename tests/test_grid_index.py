@@ -1,0 +1,78 @@
+"""The label index of a sheet (reader/grid.py) finds exactly what scanning every cell finds.
+
+Forms are found by searching a sheet's labels; the Grid answers those searches from an index of its
+normalised texts (prefixes by bisecting the sorted texts, other tests once per distinct text, answers
+kept across sheets). Hypothesis builds sheets of label-like cells — full-width and half-width spellings,
+spaces and line breaks inside words, numbers, booleans, error cells — and each search by the index is
+compared with a plain scan of the cells in reading order, over the whole sheet and over row ranges.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlcheck.model import Sheet, SourceCell
+from xlcheck.reader.grid import Grid
+
+WORDS = ("预算执行情况", "预算数", "预算", "执行数", "一级指标", "一级指\n标", "二级指标", "项目名称", "自评表",
+         "2021年度项目自评表", "偏差大或目标未完成原因分析", "自评等级：优", "上级转移资金100万元", "得分",
+         "执行率（B/A）", "执行率 (B/A)", "年度目标1（0.2分）", "无", "", " ", "A", "TRUE")
+PREFIXES = ("预算", "预算执行", "一级指", "执行率(", "年度目标", "自评", "A", "")
+PATTERN = re.compile(r"年度目标\d|预算执行情况$")
+
+values = st.one_of(
+    st.sampled_from(WORDS),
+    st.lists(st.sampled_from(WORDS), min_size=2, max_size=3).map("".join),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-1000, max_value=1000),
+    st.booleans(),
+    st.none(),
+)
+cells = st.dictionaries(st.tuples(st.integers(1, 12), st.integers(1, 6)), values, max_size=40)
+settings_ = settings(max_examples=60, deadline=None)
+
+
+def scan(grid: Grid, test, rows: range | None) -> list[tuple[int, int]]:
+    return grid.find(test, rows if rows is not None else sorted(grid.rows))
+
+
+def sheet_of(found: dict) -> Sheet:
+    return Sheet("表", {pos: SourceCell(value, error="#REF!" if value is None else None) for pos, value in found.items()})
+
+
+@settings_
+@given(cells, st.sampled_from(PREFIXES), st.sampled_from(PREFIXES), st.integers(0, 13), st.integers(0, 13))
+def test_index_finds_what_a_scan_finds(found, first, second, start, stop):
+    grid = Grid(sheet_of(found))
+    prefixes = (first, second)
+    for rows in (None, range(start, stop)):
+        assert grid.starting(prefixes, rows) == scan(grid, lambda label: label.startswith(prefixes), rows)
+        assert grid.starting(first, rows) == scan(grid, lambda label: label.startswith(first), rows)
+        assert grid.ending("自评表", rows) == scan(grid, lambda label: label.endswith("自评表"), rows)
+        assert grid.containing("等级", rows) == scan(grid, lambda label: "等级" in label, rows)
+        assert grid.matching(PATTERN, rows) == scan(grid, lambda label: PATTERN.match(label) is not None, rows)
+        assert grid.exactly(first, rows) == scan(grid, lambda label: label == first, rows)
+    assert grid.rows_starting(prefixes) == {row for row, _ in scan(grid, lambda label: label.startswith(prefixes), None)}
+
+
+@settings_
+@given(cells)
+def test_labels_are_the_normalised_text_of_each_cell(found):
+    sheet = sheet_of(found)
+    grid = Grid(sheet)
+    for (row, col), cell in sheet.cells.items():
+        expected = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.text))
+        assert grid.label(row, col) == expected
+    assert grid.label(99, 99) == ""
+
+
+def test_a_spelling_folds_to_one_label():
+    """'执行率（B/A）' and '执行率 (B/A)' are one label, found by one prefix; numbers are their text."""
+    grid = Grid(sheet_of({(1, 1): "执行率（B/A）", (2, 1): "执行率 (B/A)", (3, 1): Decimal("95.20"), (3, 2): "一级指\n标"}))
+    assert grid.starting("执行率(B/A)") == [(1, 1), (2, 1)]
+    assert grid.exactly("95.20") == [(3, 1)]
+    assert grid.rows_starting("一级指标") == {3}
