@@ -270,3 +270,19 @@ def test_corrected_scores_show_their_decimals(tmp_path):
     for m in decimals:
         cell = wb[m["sheet"]][m["cell"]]
         assert _number(cell.value) == _number(m["expected"]) and cell.number_format not in ("0", "#,##0"), (m, cell.number_format)
+
+
+def test_a_goal_label_alone_above_the_header_is_not_an_indicator_section(tmp_path):
+    """'项目绩效总目标（20分）' alone on its row, its text under it, then the indicator header: the 20 points are the
+    goal's, not the indicator table's (which would make its 60 points of scores 'more than 20')."""
+    form = json.loads(json.dumps(next(f for f in FORMS if f["id"] == "hubei_group_rows")))
+    grid, _ = families.layout(form)
+    rows, width = grid["rows"], len(grid["rows"][0])
+    first = next(i for i, r in enumerate(rows) if r[0] == "年度绩效目标1（40分）")
+    rows[first] = ["项目绩效总目标（20分）"] + ["<"] * (width - 1)
+    rows.insert(first + 1, ["建成中小企业公共服务平台"] + ["<"] * (width - 1))
+    path = tmp_path / "goal-alone.xlsx"
+    render_grid([grid], path)
+    form_read = check_workbook(path).checks[0].form
+    assert not [s for s in form_read.sections if s.kind == "indicators" and s.name.startswith("项目绩效总目标")]
+    assert ("年度绩效目标2", Decimal(40)) in [(s.name, s.points) for s in form_read.sections]
