@@ -346,6 +346,22 @@ def test_a_block_whose_only_budget_column_is_the_initial_budget_divides_by_it(tm
     assert (parts.cell, parts.expected) == ("C5", "310.2")
 
 
+@pytest.mark.parametrize("budget", ["250000.00", "250,000.00", "250000"])
+def test_the_rate_message_names_the_column_it_divides_by(tmp_path, budget):
+    """上海普陀 2022: 年初预算数 = 全年预算数 = 250000.00, 执行数 215457.6, 执行率 86.19% -> 86.18%, divided by
+    全年预算数 (the national profile's denominator): the message names 全年预算数, never 年初预算数 because the
+    two hold the same amount; a profile dividing by 年初预算数 names that one."""
+    path = tmp_path / "rate.xlsx"
+    render_grid([_small_form("元", budget, "215,457.6", "10", "86.19%", "8.62")], path)
+    [rate] = by_rule(check_workbook(path), "XC101")
+    assert rate.expected == "86.18%" and "全年执行数/全年预算数 = 215457.6/250000" in rate.message
+    profile = tmp_path / "initial.toml"
+    profile.write_text((ROOT / "src/xlcheck/profiles/national.toml").read_text(encoding="utf-8")
+                       .replace('denominator = "full_year"', 'denominator = "initial"'), encoding="utf-8")
+    [rate] = by_rule(check_workbook(path, profile), "XC101")
+    assert "全年执行数/年初预算数 = 215457.6/250000" in rate.message
+
+
 def test_weights_must_add_up_to_90_and_to_the_labelled_section(tmp_path):
     data = form("中小企业服务热线运营经费")
     data["indicators"][0].update(weight="8", score="8")  # 产出 48, all 88

@@ -18,12 +18,25 @@ from .base import Check, rule
 AMOUNTS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"))
 
 
+def divides_by_initial(check: Check, row) -> bool:
+    """Whether the rate divides by 年初预算数: the profile says 'initial' and the form has it, or 年初预算数（A）
+    is the block's only budget column (read as its budget too)."""
+    return ((check.profile.denominator == "initial" and row.initial is not None)
+            or (row.budget_cell is not None and row.budget_cell == row.initial_cell))
+
+
 def denominator(check: Check, row) -> Decimal | None:
-    """The budget figure the rate divides by: 年初预算数 when the profile says 'initial' and the form has
-    it, else 全年预算数 (预算数 in the Hubei layout)."""
-    if check.profile.denominator == "initial" and row.initial is not None:
-        return row.initial
-    return row.budget
+    """The budget figure the rate divides by: 年初预算数 when divides_by_initial, else 全年预算数 (预算数 in
+    the Hubei layout)."""
+    return row.initial if divides_by_initial(check, row) else row.budget
+
+
+def denominator_name(check: Check, row) -> str:
+    """The division as the form's columns name it, for messages: '全年执行数/全年预算数' (also when 年初预算数
+    holds the same amount), '全年执行数/年初预算数', or '执行数/预算数' on a form without 年初预算数."""
+    if divides_by_initial(check, row):
+        return "全年执行数/年初预算数"
+    return "全年执行数/全年预算数" if row.initial is not None else "执行数/预算数"
 
 
 def _rows(check: Check):
@@ -57,7 +70,7 @@ def execution_rate(check: Check) -> None:
     """
     for row, base in _rows(check):
         expected = row.spent / base
-        what = ("全年执行数/年初预算数" if base is row.initial else "全年执行数/全年预算数") if row.initial is not None else "执行数/预算数"
+        what = denominator_name(check, row)
         check.check_number(
             execution_rate, row.rate_cell, "执行率", row.rate, expected,
             f"执行率应为 {what} = {amount(row.spent)}/{amount(base)} = {check.fmt_percent(expected)}",
