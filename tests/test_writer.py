@@ -348,3 +348,30 @@ def test_unsafe_input_is_refused_before_writing(tmp_path):
         write_corrected(src, tmp_path / "out.xlsx", [CellFix("附表", "A1", "x", "")], [])
     assert caught.value.code == "unsafe_xml"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["xxe.xlsx"]
+
+
+@pytest.mark.parametrize("xml, expected", [
+    ('<worksheet xmlns="urn:x"><sheetData><row r="1"><c r="A1"/><c r="C1"/></row><row r="3"><c/></row></sheetData></worksheet>', ""),
+    ('<worksheet><sheetData><row r="2"/><row r="1"/></sheetData></worksheet>', "row 1 after row 2"),
+    ('<worksheet><sheetData><row r="1"><c r="B1"/><c r="A1"/></row></sheetData></worksheet>', "cell A1 after column 2 in row 1"),
+    ('<worksheet><sheetData><row r="4"><c r="A5"/></row></sheetData></worksheet>', "cell A5 in row 4"),
+    ('<worksheet><sheetData><row><c/><c/></row><row><c r="B2"/><c/></row><row r="2"/></sheetData></worksheet>', "row 2 after row 2"),
+    ('<x:worksheet xmlns:x="urn:x"><x:sheetData><x:row r="1"><x:c r="B1"/><x:c/><x:c r="C1"/></x:row></x:sheetData></x:worksheet>',
+     "cell C1 after column 3 in row 1"),
+    ('<workbook><sheetData><row r="2"/><row r="1"/></sheetData></workbook>', ""),  # only worksheets are ordered
+])
+def test_the_written_sheet_order_check_streams(xml, expected):
+    """The check of a written worksheet reads it as a stream (a big sheet is never built as a tree) and
+    finds rows or cells out of order, with or without a namespace prefix."""
+    from xlcheck.writer import streamed_check
+
+    assert streamed_check(xml.encode())[1] == expected
+
+
+def test_the_written_sheet_check_refuses_xml_that_is_not_well_formed():
+    from xml.etree import ElementTree as ET
+
+    from xlcheck.writer import streamed_check
+
+    with pytest.raises(ET.ParseError):
+        streamed_check(b"<worksheet><sheetData><row></sheetData></worksheet>")

@@ -22,6 +22,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
 from .model import CellFix, a1, column_number, parse_a1
 from .package import Package, WorkbookError, detect_format, local, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
@@ -103,13 +104,16 @@ def package_problem(pkg: Package, edit: _Edit) -> str:
     for name, text in edit.texts.items():
         if name.lower().endswith(".vml"):  # legacy VML need not be well-formed XML, and Excel reads it so
             continue
+        data = text.encode("utf-8", "surrogateescape")
         try:
-            root = ET.fromstring(text.encode("utf-8", "surrogateescape"))
+            kind, problem = streamed_check(data)  # a worksheet of 20,000 rows is never built as a tree
         except ET.ParseError as exc:
             return f"{name} is not well-formed XML ({exc})"
-        kind = local(root.tag)
-        if kind == "worksheet" and (problem := order_problem(root)):
+        if problem:
             return f"{name}: {problem}"
+        if kind not in ("workbook", "Relationships"):
+            continue
+        root = ET.fromstring(data)
         if kind == "workbook":
             names = [el.get("name", "") for section in root if local(section.tag) == "sheets" for el in section]
             folded = [n.casefold() for n in names]
@@ -428,7 +432,7 @@ class _Edit:
         sheet = _SheetCells(self, p, _column_styles(xml[: opening.start()], p))
         body = _plain(xml[start:end])
         implicit = re.search(rf"<{p}(?:row|c)\b(?![^>]*\sr\s*=)[^>]*>", body)  # a new cell would shift those after it
-        if implicit or order_problem(ET.fromstring((xml[:start] + body + xml[end:]).encode("utf-8", "surrogateescape"))):
+        if implicit or streamed_check((xml[:start] + body + xml[end:]).encode("utf-8", "surrogateescape"))[1]:
             body = sheet.in_order(body)  # rows or cells out of order: Excel repairs or rejects such a sheet
         body = sheet.rewrite(body, cells)
         xml = xml[:start] + body + xml[end:]
@@ -638,37 +642,60 @@ def _plain(body: str) -> str:
     return _NOISE.sub(lambda m: "" if m.group(1) is None else m.group(1).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), body)
 
 
-def order_problem(root: ET.Element) -> str:
-    """'' when a worksheet's rows ascend and each row's cells ascend within it (a row or cell without r
-    counts as the one after the previous), else what is out of order: Excel repairs or rejects such a sheet."""
-    sheet_data = next((el for el in root if local(el.tag) == "sheetData"), None)
-    last_row = 0
-    for row in sheet_data if sheet_data is not None else ():
-        if _local(row.tag) != "row":
-            continue
-        r = row.get("r")
-        number = int(r) if r else last_row + 1
-        if number <= last_row:
-            return f"row {number} after row {last_row}"
-        last_row, last_col = number, 0
-        for c in row:
-            if _local(c.tag) != "c":
-                continue
-            ref = c.get("r")
+_local = functools.lru_cache(maxsize=256)(local)  # a sheet's elements share a handful of tags
+
+
+def streamed_check(data: bytes) -> tuple[str, str]:
+    """(the root element's local name, what is out of order in a worksheet's rows and cells, else ''),
+    read by expat as a stream, never built as a tree (a 20,000-row sheet's tree is ~80 MB). Rows must ascend and each
+    row's cells ascend within it (a row or cell without r counts as the one after the previous): Excel
+    repairs or rejects a sheet that breaks this. Raises ET.ParseError for a part that is not well-formed XML.
+
+    >>> streamed_check(b'<worksheet><sheetData><row r="2"/><row r="1"/></sheetData></worksheet>')
+    ('worksheet', 'row 1 after row 2')
+    """
+    state = {"root": "", "depth": 0, "in_data": False, "problem": "", "row": 0, "col": 0}
+
+    def start(tag: str, attrs: dict) -> None:
+        state["depth"] += 1
+        depth = state["depth"]
+        name = _local(tag)
+        if depth == 1:
+            state["root"] = name
+        elif state["problem"] or state["root"] != "worksheet":
+            return
+        elif depth == 2:
+            state["in_data"] = name == "sheetData"
+        elif depth == 3 and state["in_data"] and name == "row":
+            r = attrs.get("r")
+            number = int(r) if r else state["row"] + 1
+            if number <= state["row"]:
+                state["problem"] = f"row {number} after row {state['row']}"
+            state["row"], state["col"] = number, 0
+        elif depth == 4 and state["in_data"] and name == "c":
+            ref = attrs.get("r")
             if ref:
                 position = _cell_position(ref)
-                if position is None or position[0] != number:
-                    return f"cell {ref} in row {number}"
+                if position is None or position[0] != state["row"]:
+                    state["problem"] = f"cell {ref} in row {state['row']}"
+                    return
                 col = position[1]
             else:
-                col = last_col + 1
-            if col <= last_col:
-                return f"cell {ref or col} after column {last_col} in row {number}"
-            last_col = col
-    return ""
+                col = state["col"] + 1
+            if col <= state["col"]:
+                state["problem"] = f"cell {ref or col} after column {state['col']} in row {state['row']}"
+            state["col"] = col
 
+    def end(tag: str) -> None:
+        state["depth"] -= 1
 
-_local = functools.lru_cache(maxsize=256)(local)  # a sheet's elements share a handful of tags
+    parser = expat.ParserCreate(None, "}")
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ET.ParseError(str(exc)) from None
+    return state["root"], state["problem"] if state["root"] == "worksheet" else ""
 
 
 @functools.lru_cache(maxsize=4096)
