@@ -362,6 +362,34 @@ def test_the_rate_message_names_the_column_it_divides_by(tmp_path, budget):
     assert "全年执行数/年初预算数 = 215457.6/250000" in rate.message
 
 
+def test_an_empty_actual_value_is_named_at_its_own_cell(tmp_path):
+    """青神 2023 (partly filled): a 完成值 left empty cannot be judged; the info names that empty cell (F7), never
+    A1; a row whose 得分 is empty too is named there as well."""
+    path = tmp_path / "empty.xlsx"
+    grid = _small_form("万元", "150", "150", "10", "100%", "10")
+    grid["rows"][6][5] = ""
+    render_grid([grid], path)
+    [info] = by_rule(check_workbook(path), "XC305")
+    assert (info.cell, info.severity) == ("F7", Severity.INFO) and "实际完成值为空" in info.message
+    grid["rows"][6][7] = ""
+    render_grid([grid], path)
+    assert [f.cell for f in by_rule(check_workbook(path), "XC305")] == ["F7"]
+
+
+def test_a_table_without_a_target_column_gets_no_empty_target_info(tmp_path):
+    """A table judged by its 评分标准 (岳阳's department scorecard) has no 年度指标值 column: '年初目标值为空' on
+    every row would be noise. With the column there but left empty, the info stays (at the row's cell)."""
+    path = tmp_path / "criteria.xlsx"
+    grid = _small_form("万元", "150", "150", "10", "100%", "10")
+    grid["rows"][5][4], grid["rows"][6][4] = "评分标准", "按时足额发放得满分"
+    render_grid([grid], path)
+    assert not by_rule(check_workbook(path), "XC305")
+    grid["rows"][5][4], grid["rows"][6][4] = "年度指标值", ""
+    render_grid([grid], path)
+    [info] = by_rule(check_workbook(path), "XC305")
+    assert info.cell == "F7" and "年初目标值为空" in info.message
+
+
 def test_weights_must_add_up_to_90_and_to_the_labelled_section(tmp_path):
     data = form("中小企业服务热线运营经费")
     data["indicators"][0].update(weight="8", score="8")  # 产出 48, all 88

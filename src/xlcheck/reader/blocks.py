@@ -284,8 +284,8 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "score_text": grid.cell(*score_pos).text.strip() if score_pos else "",
             "row": row,
             "name_cell": address(name_pos) if name_pos else None,
-            "target_cell": address(target_pos) if target_pos else None,
-            "actual_cell": address(actual_pos) if actual_pos else None,
+            "target_cell": address(target_pos) if target_pos else empty_cell(columns, "target", row),
+            "actual_cell": address(actual_pos) if actual_pos else empty_cell(columns, "actual", row),
             "weight_cell": address(weight_pos) if weight_pos else None,
             "score_cell": address(score_pos) if score_pos else None,
             "deviation": text(cells.get("deviation")),
@@ -293,6 +293,12 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "coefficient_cell": address(cells["coefficient"]) if "coefficient" in cells else None,
         })
     return rows
+
+
+def empty_cell(columns: dict[str, tuple[int, int]], name: str, row: int) -> str | None:
+    """The address of a row's empty cell under a column the table has ('H14' for a 完成值 left blank), so
+    that a finding about it names it; None where the table has no such column (a scorecard's 评分标准)."""
+    return address((row, columns[name][0])) if name in columns else None
 
 
 def labelled_text(fc: FormCells, rows: range, prefixes: tuple[str, ...]) -> tuple[str, int | None]:

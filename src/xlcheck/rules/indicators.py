@@ -182,15 +182,19 @@ def weight_unknown(check: Check) -> None:
 def values_not_understood(check: Check) -> None:
     """A scored indicator whose target or actual value cannot be understood is reported, never scored.
 
-    Worked example: target '见附件', actual '已完成部分' -> info: '无法识别目标值“见附件”'.
+    Worked example: target '见附件', actual '已完成部分' -> info: '无法识别目标值“见附件”'. A 完成值 left
+    empty (青神 2023, partly filled) is named at its own cell; a table without a target column (a scorecard
+    judged by its 评分标准) gets no '年初目标值为空' for each row.
     """
     if check.form.kind != "project":
         return
     for scored in scored_rows(check):
         if scored.assessment.status == "unknown":
             row = scored.row
+            if row.target_cell is None and not row.target:
+                continue  # the table has no target column: there is nothing to compare with, nor to say
             check.add(
-                values_not_understood, row.actual_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, "",
+                values_not_understood, row.actual_cell or row.name_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, "",
                 f"{row.name}：{scored.assessment.explanation}；得分未核对",
             )
 
