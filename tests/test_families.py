@@ -194,25 +194,34 @@ def test_percent_weights_of_100_points_by_default(tmp_path):
 
 
 def test_percent_weights_as_shares_of_their_table(tmp_path):
-    """权重 20% 20% 20% 20% 10% 10% (= 100% of the 绩效指标（90分） table) with scores 18, 18, 18, 18, 9, 9: a profile
-    with weights.percent = "of_section" reads 18, 18, 18, 18, 9, 9 points, no error, and says how (XC002); the
-    default reading (20 … points, 100 in a 90-point table) finds the weights off (XC308) — never silently."""
+    """权重 20% 20% 20% 20% 10% 10% (= 100% of the 绩效指标（90分） table) with scores 18, 18, 18, 18, 9, 9: read as
+    points they would add up to 100 in a 90-point table, so they can only be shares. The default ("auto", the key
+    left out or the shipped profile) and "of_section" read 18, 18, 18, 18, 9, 9 points, no error, and say how
+    (XC002); a profile that says "of_100" reads 20 … points and finds the weights off (XC308), its note naming
+    the other reading — never silently."""
     path = _percent_sichuan(tmp_path, ["20%", "20%", "20%", "20%", "10%", "10%"], ["18", "18", "18", "18", "9", "9"])
     report = check_workbook(path, profile=_profile(tmp_path, "of_section"))
     assert not _errors(report), [f"{f.rule} {f.cell}: {f.message}" for f in _errors(report)]
     notes = [f.message for f in report.findings if f.rule == "XC002"]
     assert any("读作绩效指标 90 分的 20%，即 18 分" in n for n in notes), notes
     assert any("预算执行" in n or "按满分 100 分读作 10 分" in n for n in notes), notes  # the budget's 10% stays 10 of 100
-    default = check_workbook(path)
-    assert "XC308" in {f.rule for f in _errors(default)}
-    hint = [f.message for f in default.findings if f.rule == "XC002" and f.cell == "I11"]
+    for default in (check_workbook(path), check_workbook(path, profile=_profile(tmp_path, None))):
+        assert not _errors(default), [f"{f.rule} {f.cell}: {f.message}" for f in _errors(default)]
+        assert [row["weight"] for row in default.checks[0].form.records["indicators"]] == [20, 20, 20, 20, 10, 10]  # as written
+        [note] = [f.message for f in default.findings if f.rule == "XC002" and f.cell == "I11"]
+        assert "权重合计 100%，而绩效指标为 90 分，故读作绩效指标 90 分的 20%，即 18 分" in note, note
+        assert 'weights] percent = "of_100"' in note  # and how to read it the other way
+    as_points = check_workbook(path, profile=_profile(tmp_path, "of_100"))
+    assert "XC308" in {f.rule for f in _errors(as_points)}
+    hint = [f.message for f in as_points.findings if f.rule == "XC002" and f.cell == "I11"]
     assert hint and 'weights] percent = "of_section"' in hint[0], hint  # the note says which key reads it the other way
 
 
 def test_weights_percent_key_is_checked_like_every_key(tmp_path):
     from xlcheck.profiles import ProfileError, load_profile
 
-    assert load_profile(_profile(tmp_path, None)).percent_weights == "of_100"
+    assert load_profile(_profile(tmp_path, None)).percent_weights == "auto"
+    assert load_profile(_profile(tmp_path, "of_100")).percent_weights == "of_100"
     assert load_profile(_profile(tmp_path, "of_section")).percent_weights == "of_section"
     with pytest.raises(ProfileError, match=r"weights\.percent.*“share”不可用"):
         load_profile(_profile(tmp_path, "share"))

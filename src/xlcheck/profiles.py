@@ -14,7 +14,7 @@ itself (a '(20分)' label, a 分值 cell) still win over the profile's defaults.
     >>> p.budget_points, p.indicator_points, p.round(Decimal("9.5213"))
     (Decimal('10'), Decimal('90'), Decimal('9.52'))
 
-Every key is required and checked, except those of OPTIONAL (weights.percent, default "of_100"); a wrong
+Every key is required and checked, except those of OPTIONAL (weights.percent, default "auto"); a wrong
 one is a ProfileError naming the key and the file.
 """
 
@@ -34,7 +34,8 @@ from .values import round_half_up
 DENOMINATORS = {"full_year": "全年预算数", "initial": "年初预算数"}
 ROUNDINGS = {"half_up": "四舍五入", "truncate": "截尾"}
 NEGATIVE_FORMULAS = {"target_over_actual": "分值 × 目标/实际", "deviation": "分值 × (1 − (实际 − 目标)/目标)"}
-PERCENT_WEIGHTS = {"of_100": "按满分 100 分读（10% 读作 10 分）", "of_section": "按所在指标部分的分值读（90 分的 10% 读作 9 分）"}
+PERCENT_WEIGHTS = {"auto": "自动（按满分 100 分读；某部分的百分比权重合计 100% 而该部分不是 100 分时，按该部分分值的比例读）",
+                   "of_100": "按满分 100 分读（10% 读作 10 分）", "of_section": "按所在指标部分的分值读（90 分的 10% 读作 9 分）"}
 KEYS = {
     "": ("name", "title", "layouts", "points", "budget", "rounding", "qualitative", "negative"),
     "points": ("budget", "goal", "indicators"),
@@ -43,7 +44,7 @@ KEYS = {
     "qualitative": ("tiers",),
     "negative": ("formula", "level2"),
 }
-OPTIONAL = {"weights": {"percent": "of_100"}}  # keys a profile may leave out, with their defaults
+OPTIONAL = {"weights": {"percent": "auto"}}  # keys a profile may leave out, with their defaults
 
 
 class ProfileError(WorkbookError):
@@ -72,7 +73,8 @@ class Profile:
     tiers: tuple[Decimal, Decimal]
     negative_formula: str
     negative_level2: tuple[str, ...]
-    percent_weights: str = "of_100"  # a weight written '10%': 'of_100' 10 points, 'of_section' 10% of its table's points
+    percent_weights: str = "auto"  # a weight written '10%': 'of_100' 10 points, 'of_section' 10% of its table's points,
+    # 'auto' 10 points unless its table's percentages add up to 100% while the table is not worth 100
 
     def round(self, x: Decimal, places: int = 2) -> Decimal:
         """The profile's rounding to `places` decimals: half-up 19.965 -> 19.97, truncate 19.965 -> 19.96."""

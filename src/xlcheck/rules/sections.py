@@ -74,36 +74,45 @@ def member_of(row, keys: frozenset[str]) -> bool:
 
 def percent_weights(check: Check, rows: list[tuple]) -> list[tuple]:
     """The indicator rows with the weights written as percentages read the profile's way (weights.percent).
-    The reader reads '20%' as 20 points of the form's 100 ('of_100', the default); 'of_section' reads it as
-    that share of its table's points. Remembered for XC002's note: how each was read and, in the default
-    reading, the tables whose percentages add up to 100% although their points are not 100.
+    The reader reads '20%' as 20 points of the form's 100. 'of_100' keeps that; 'of_section' reads it as
+    that share of its table's points; 'auto' (the default) keeps it, except in a table whose percentages
+    add up to exactly 100% while the table is not worth 100: there they can only be shares (read as points
+    they would break the table's own sum, an error nobody made). Remembered for XC002's note.
 
-    Worked example: 权重 '20%' in a 绩效指标（90分） table -> 'of_100': 20 points; 'of_section': 90 × 20% = 18.
+    Worked example: 权重 '20%' in a 绩效指标（90分） table -> 'of_100': 20 points; 'of_section': 90 × 20% = 18;
+    'auto': 20 points when the table's 权重 add up to 90%, 18 when they add up to 100%.
     """
     percent = {ref.address for ref, what, _ in check.form.notes if what.startswith("分值")}
     tables = {s.key: s for s in sections(check)}
-    shares = check.memo.setdefault("percent weights", {})
-    by_table: dict[str, list[tuple]] = {}
-    changed = []
+    mode = check.profile.percent_weights
+    placed = []  # (row, its table's key, the table's name, its points); key None: read as written
+    by_table: dict[str, list] = {}
     for row in rows:
         table = tables.get(row.section or "indicators")
         while table is not None and table.parent is not None:
             table = tables.get(table.parent)
         points = points_of(check, table) if table is not None else None
         if row.weight is None or row.weight_cell not in percent or points is None:
-            changed.append(row)  # the table's points unknown: the share of 100 stands, and XC002 says so
+            placed.append((row, None, None, None))  # the table's points unknown: the share of 100 stands, and XC002 says so
             continue
         name = "绩效指标" if is_whole_table(check, table) else table.name
+        placed.append((row, table.key, name, points))
         by_table.setdefault(table.key, []).append((row, name, points))
-        if check.profile.percent_weights == "of_section":
-            shares[row.weight_cell] = (row.weight, name, points, row.weight * points / 100)
+    as_shares = set()
+    for key, members in by_table.items():
+        name, points = members[0][1], members[0][2]
+        whole = points != 100 and sum(r.weight for r, _, _ in members) == 100
+        if mode == "of_section" or (mode == "auto" and whole):
+            as_shares.add(key)
+        elif whole:  # 'of_100' said so: read as points, and XC002 says the other reading
+            check.memo.setdefault("percent of a table", {}).update({r.weight_cell: (name, points) for r, _, _ in members})
+    shares = check.memo.setdefault("percent weights", {})
+    changed = []
+    for row, key, name, points in placed:
+        if key in as_shares:
+            shares[row.weight_cell] = (row.weight, name, points, row.weight * points / 100, mode)
             row = row._replace(weight=row.weight * points / 100)
         changed.append(row)
-    if check.profile.percent_weights == "of_100":
-        for members in by_table.values():
-            name, points = members[0][1], members[0][2]
-            if points != 100 and sum(r.weight for r, _, _ in members) == 100:
-                check.memo.setdefault("percent of a table", {}).update({r.weight_cell: (name, points) for r, _, _ in members})
     return changed
 
 

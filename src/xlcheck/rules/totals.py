@@ -172,16 +172,22 @@ def read_as(check: Check) -> None:
     """A value the form writes in a way that can be read more than one way, and how it was read.
 
     Worked example: a 权重 cell '10%' on a Sichuan form -> info '权重写作“10%”，按满分 100 分读作 10 分'; with a
-    profile whose weights.percent is "of_section", in a 绩效指标（90分） table: '… 读作绩效指标 90 分的 10%，即 9 分'.
+    profile whose weights.percent is "of_section", in a 绩效指标（90分） table: '… 读作绩效指标 90 分的 10%，即 9 分';
+    by default, when that table's 权重 add up to 100%: '… 绩效指标的权重合计 100%，而绩效指标为 90 分，故读作 … 9 分'.
     """
     check.rows("indicators")  # reads the weights the profile's way, remembering how
     shares = check.memo.get("percent weights", {})
     of_a_table = check.memo.get("percent of a table", {})
     for ref, what, how in check.form.notes:
-        if ref.address in shares:  # the profile reads it as a share of its table (weights.percent = "of_section")
-            share, table, points, weight = shares[ref.address]
-            how = (f"权重写作“{fmt(share)}%”，按规则配置 weights.percent = \"of_section\" 读作{table} {fmt(points)} 分的 "
-                   f"{fmt(share)}%，即 {fmt(weight)} 分")
+        if ref.address in shares:  # read as a share of its table: the profile says so, or only that reading adds up
+            share, table, points, weight, mode = shares[ref.address]
+            if mode == "of_section":
+                how = (f"权重写作“{fmt(share)}%”，按规则配置 weights.percent = \"of_section\" 读作{table} {fmt(points)} 分的 "
+                       f"{fmt(share)}%，即 {fmt(weight)} 分")
+            else:
+                how = (f"权重写作“{fmt(share)}%”；{table}的权重合计 100%，而{table}为 {fmt(points)} 分，故读作{table} "
+                       f"{fmt(points)} 分的 {fmt(share)}%，即 {fmt(weight)} 分（若应按满分 100 分读，请在规则配置中写 "
+                       f"[weights] percent = \"of_100\"）")
         elif ref.address in of_a_table:
             table, points = of_a_table[ref.address]
             how += (f"；但{table}的权重合计 100%，而{table}为 {fmt(points)} 分：若权重是{table}分值的比例，"
