@@ -308,7 +308,7 @@ def test_a_budget_score_against_a_weight_that_cannot_be_right_is_an_unfixed_erro
     path = tmp_path / "weight.xlsx"
     render_grid([_small_form("万元", "150万", "125.25万", "100", "83.5%", "98")], path)
     [score] = by_rule(check_workbook(path), "XC102")
-    assert (score.cell, score.severity, score.fixable) == ("H4", Severity.ERROR, False)
+    assert (score.cell, score.severity, score.fixable, score.expected) == ("H4", Severity.ERROR, False, "83.5 或 8.35")
     assert "100 × 125.25/150 = 83.5" in score.message and "10 × 执行率 = 8.35" in score.message
     render_grid([_small_form("万元", "150万", "125.25万", "100", "83.5%", "83.5")], path)
     assert not by_rule(check_workbook(path), "XC102")

@@ -126,7 +126,8 @@ def doubtful_weight(check: Check, row, rate: Decimal) -> bool:
     else:
         other = f"，也不等于 {fmt(points)} × 执行率 = {check.fmt(family)}"
     check.add(
-        budget_score, row.score_cell, "预算执行得分", fmt(row.score), check.fmt(own),
+        budget_score, row.score_cell, "预算执行得分", fmt(row.score),
+        check.fmt(own) if points == row.weight else f"{check.fmt(own)} 或 {check.fmt(family)}",
         f"得分 {fmt(row.score)} 不等于本行分值 × 执行率 = {fmt(row.weight)} × {amount(row.spent)}/"
         f"{amount(denominator(check, row))} = {check.fmt(own)}{other}；本行分值 {fmt(row.weight)} 与各指标分值 "
         f"{fmt(indicators)} 合计 {fmt(row.weight + indicators)}，超过 100 分：分值或得分填错，请核实（未更正）",
