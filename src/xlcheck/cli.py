@@ -151,15 +151,24 @@ def emit(reports: list[FileReport], fmt: Format, summary: Optional[Path] = None)
     raise click.exceptions.Exit(exit_code(reports))
 
 
+def rule_options(command):
+    """--profile, --select, --ignore and --config (the rules chosen), alike on every command that checks."""
+    for option in reversed((
+        click.option("--profile", help=PROFILE_HELP),
+        click.option("--select", multiple=True, help=SELECT_HELP),
+        click.option("--ignore", multiple=True, help=IGNORE_HELP),
+        click.option("--config", type=path_type(), help=CONFIG_HELP),
+    )):
+        command = option(command)
+    return command
+
+
 @app.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--format", type=FORMATS, default="text", show_default=True, help=FORMAT_HELP)
 @click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
 @click.option("--summary", type=path_type(), help=SUMMARY_HELP)
-@click.option("--profile", help=PROFILE_HELP)
-@click.option("--select", multiple=True, help=SELECT_HELP)
-@click.option("--ignore", multiple=True, help=IGNORE_HELP)
-@click.option("--config", type=path_type(), help=CONFIG_HELP)
+@rule_options
 def check(paths: tuple[str, ...], format: str, jobs: Optional[int], summary: Optional[Path], profile: Optional[str],
           select: tuple[str, ...], ignore: tuple[str, ...], config: Optional[Path]) -> None:
     """检查：读取、核算并报告问题，不写任何文件（--summary 的汇总表除外）。
@@ -182,10 +191,7 @@ def check(paths: tuple[str, ...], format: str, jobs: Optional[int], summary: Opt
 @click.option("--format", type=FORMATS, default="text", show_default=True, help=FORMAT_HELP)
 @click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
 @click.option("--summary", type=path_type(), help=SUMMARY_HELP)
-@click.option("--profile", help=PROFILE_HELP)
-@click.option("--select", multiple=True, help=SELECT_HELP)
-@click.option("--ignore", multiple=True, help=IGNORE_HELP)
-@click.option("--config", type=path_type(), help=CONFIG_HELP)
+@rule_options
 def fix(paths: tuple[str, ...], out: Optional[Path], out_dir: Optional[Path], format: str, jobs: Optional[int],
         summary: Optional[Path], profile: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
         config: Optional[Path]) -> None:
@@ -225,10 +231,7 @@ class ExportFormat(str, Enum):
 @click.option("--format", type=click.Choice([f.value for f in ExportFormat]), default="xlsx", show_default=True,
               help="xlsx（一个工作簿，每表一个工作表）、csv 或 parquet（文件夹中每表一个文件）")
 @click.option("--jobs", "-j", type=JOBS, help=JOBS_HELP)
-@click.option("--profile", help=PROFILE_HELP)
-@click.option("--select", multiple=True, help=SELECT_HELP)
-@click.option("--ignore", multiple=True, help=IGNORE_HELP)
-@click.option("--config", type=path_type(), help=CONFIG_HELP)
+@rule_options
 def export(paths: tuple[str, ...], out: Optional[Path], format: str, jobs: Optional[int], profile: Optional[str],
            select: tuple[str, ...], ignore: tuple[str, ...], config: Optional[Path]) -> None:
     """导出：把所有表单的数据整理成表格（表单、预算、指标、核查结果），每行带文件、工作表和单元格；
@@ -277,10 +280,7 @@ def export(paths: tuple[str, ...], out: Optional[Path], format: str, jobs: Optio
 @app.command()
 @click.argument("folder", type=path_type())
 @click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True, help="每隔多少秒查看一次文件夹")
-@click.option("--profile", help=PROFILE_HELP)
-@click.option("--select", multiple=True, help=SELECT_HELP)
-@click.option("--ignore", multiple=True, help=IGNORE_HELP)
-@click.option("--config", type=path_type(), help=CONFIG_HELP)
+@rule_options
 def watch(folder: Path, interval: float, profile: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
           config: Optional[Path]) -> None:
     """监视文件夹：新放入（或被新版本替换）的工作簿写完后自动核查，更正副本和核查结果写入其中的“已核查”文件夹。按 Ctrl-C 停止。
