@@ -3,11 +3,14 @@ unit would lay it out, checked end to end: sections with their own points, split
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 
+from support.grid import render_grid
 from xlcheck.api import check_workbook
 from xlcheck.model import Severity
 
@@ -333,6 +336,30 @@ def test_a_department_scorecard_with_a_score_above_its_points(tmp_path):
     report = check_workbook(build(tmp_path / "dept_over.xlsx", rows, DEPARTMENT_MERGES, sheet="部门整体"))
     over = [f for f in errors(report) if f.rule == "XC301"]
     assert [(f.cell, f.expected_value) for f in over] == [("H4", Decimal("5"))]
+
+
+LABEL_POINTS_FORM = Path(__file__).resolve().parent / "realforms" / "wl2017_bumen_defen.json"
+
+
+def test_a_score_above_the_points_in_its_own_label_is_an_error_at_the_score(tmp_path):
+    """The real 2017 得分-only sheet (一级/二级/三级 | 得分, weights only in the labels): 相关性（5分） scored 6
+    is above its 5 points, an XC301 error at its 得分 cell D3 fixed to 5; nothing else is an error."""
+    form = json.loads(LABEL_POINTS_FORM.read_text(encoding="utf-8"))
+    assert form["rows"][2][2] == "相关性（5分）" and form["rows"][2][3] == "5"
+    form["rows"][2][3] = "6"
+    render_grid([form], tmp_path / "label_points.xlsx")
+    report = check_workbook(tmp_path / "label_points.xlsx")
+    assert report.error is None and report.checks[0].form.layout == "department_label_points"
+    assert [(f.rule, f.cell, f.expected_value) for f in errors(report)] == [("XC301", "D3", Decimal("5"))]
+
+
+def test_a_table_with_a_weight_column_is_not_a_label_points_sheet(tmp_path):
+    """The 得分-only family is marked by 三级指标 only where the header has no 分值/目标值 column: a bare
+    national indicator table (分值 | 得分, no funding block) is not read as one."""
+    rows = [["一级指标", "二级指标", "三级指标", "分值", "得分"],
+            ["产出指标（50分）", "数量指标", "培训人数（5分）", 5, 6]]
+    report = check_workbook(build(tmp_path / "weights.xlsx", rows))
+    assert all(check.form.layout != "department_label_points" for check in report.checks)
 
 
 def test_a_weight_written_as_a_percentage_is_read_as_points_and_said(tmp_path):

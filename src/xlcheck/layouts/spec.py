@@ -79,6 +79,14 @@ class Indicators:
     columns: dict[str, tuple[str, ...]]
     header: tuple[str, ...] = ("一级指", "二级指")
     marks: tuple[str, ...] = ()  # header prefixes that find a form of a family without a funding block ('指标分值')
+    unmarked: tuple[str, ...] = ()  # header prefixes that must not be there for the marks to find it ('分值')
+    name_points: bool = False  # without a weight column, an indicator's own points ('相关性（5分）') are its weight
+
+    def marked(self, header_labels: list[str]) -> bool:
+        """Whether an indicator header's labels mark a form of this family: a mark there, no unmarked prefix.
+        A 得分-only sheet (三级指标 | 得分) is marked by '三级指标' and unmarked by a '分值' column."""
+        return (bool(self.marks) and any(l.startswith(self.marks) for l in header_labels)
+                and not any(l.startswith(self.unmarked) for l in header_labels if self.unmarked))
 
 
 @dataclass(frozen=True)

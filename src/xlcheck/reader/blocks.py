@@ -220,11 +220,13 @@ def _indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str,
 
 def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, tuple[str, ...]],
                     goal: int | None = None, header: tuple[str, ...] = ("一级指", "二级指"),
-                    start: int | None = None) -> list[dict]:
+                    start: int | None = None, name_points: bool = False) -> list[dict]:
     """The indicator rows under a header row (一级指标, 二级指标, 指标名称, 目标值, 实际完成值, 得分 …, by the
     spec's synonyms), up to `end`. 一级/二级 are carried down over merged cells; groups that say 无 are
     skipped. A split target (指标性质 ≧ | 指标值 95 | 度量单位 %) reads as one target '≥95%'. `start`: the
-    first row to read when it is not the row under the header (a goal group under a header above it)."""
+    first row to read when it is not the row under the header (a goal group under a header above it).
+    `name_points`: in a table without a weight column, the points an indicator's label writes are its
+    weight, at the label's cell ('相关性（5分）' -> weight 5, weight_cell the 三级指标 cell)."""
     grid = fc.grid
     columns, header_end = indicator_columns(grid, header_row, wanted)
     if not {"name", "score"} <= columns.keys():
@@ -271,6 +273,9 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             continue
         score = fc.number(score_pos, f"得分（{name}）")
         weight_pos = cells.get("weight")
+        label_weight = points_in(name) if name_points and weight_pos is None and name_pos else None
+        if label_weight is not None:
+            weight_pos = name_pos
         rows.append({
             "goal": goal,
             "section": None,
@@ -279,7 +284,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "name": name,
             "target": target,
             "actual": actual,
-            "weight": fc.weight(weight_pos, f"分值（{name}）") if weight_pos else None,
+            "weight": label_weight if label_weight is not None else fc.weight(weight_pos, f"分值（{name}）") if weight_pos else None,
             "score": score,
             "score_text": grid.cell(*score_pos).text.strip() if score_pos else "",
             "row": row,

@@ -89,7 +89,8 @@ def table_anchors(grid: Grid) -> list[tuple[int, int]]:
         if spec.funding.labels or not spec.indicators.marks:
             continue
         for row in sorted(grid.rows_starting(spec.indicators.marks)):
-            if is_indicator_header(grid, row, spec.indicators.header):
+            if (is_indicator_header(grid, row, spec.indicators.header)
+                    and spec.indicators.marked([grid.label(row, c) for c in grid.cols(row)])):
                 anchors.append((row, grid.cols(row)[0]))
     return sorted(set(anchors))
 
@@ -102,7 +103,7 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
     header_labels = [grid.label(anchor[0], c) for c in grid.cols(anchor[0])]
     if not named and is_indicator_header(grid, anchor[0]):
         named = [spec for spec in SPECS if not spec.funding.labels and spec.indicators.marks
-                 and any(l.startswith(spec.indicators.marks) for l in header_labels)]
+                 and spec.indicators.marked(header_labels)]
     if not named:
         header = range(anchor[0], anchor[0] + 3)
         marks = [grid.label(r, c) for r in header for c in grid.cols(r)]
@@ -279,7 +280,8 @@ def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> 
         header = next((r for r in range(row, goal_end + 1) if is_indicator_header(grid, r, spec.indicators.header)), header)
         if header is not None:
             indicators.extend(read_indicators(fc, header, goal_end, spec.indicators.columns, goal=number,
-                                              header=spec.indicators.header, start=row))
+                                              header=spec.indicators.header, start=row,
+                                              name_points=spec.indicators.name_points))
     return goals, indicators
 
 
@@ -467,7 +469,8 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
                                    lambda label: spec.names_goal(label) or names_funding(label))
             labels = grid.find(lambda l: "绩效指标" in l and "分)" in l, range(header_row, header_row + 1))
             weights["indicators"] = points_in(grid.label(*labels[0])) if labels else None
-            indicators = read_indicators(fc, header_row, last, spec.indicators.columns, header=spec.indicators.header)
+            indicators = read_indicators(fc, header_row, last, spec.indicators.columns, header=spec.indicators.header,
+                                         name_points=spec.indicators.name_points)
     sections = build_sections(grid, goals, indicators, weights, spec, table)
     for key, points in (("budget", spec.budget_points), ("indicators", spec.indicator_points)):
         if weights.get(key) is None and points is not None:
