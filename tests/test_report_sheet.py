@@ -121,3 +121,25 @@ def test_libreoffice_keeps_the_links_and_the_report(fixed, tmp_path, soffice):
     assert all(link is not None for link in links)
     targets = {(link.location or link.target or "").lstrip("#") for link in links}
     assert {f"'{f.sheet}'!{f.cell}".replace("'", "") for f in report.findings} <= {t.replace("'", "").replace("$", "") for t in targets}
+
+
+def test_a_corrected_value_shows_its_decimals_and_a_form_without_total_gets_no_grade(tmp_path):
+    """鄂州 2021 (a real form, tests/realforms): 预算执行率 scored 18, recomputed 16.7, in a cell formatted '0'.
+    The 核查结果 row must show 16.7 (the cell's own '0' would show 17), and the form, which writes no 总分
+    and whose parts add up to more than 100, gets no grade in 各表汇总."""
+    import json
+
+    from support.grid import render_grid
+
+    form = json.loads((Path(__file__).parent / "realforms" / "ez2021_shiminzhongxin.json").read_text(encoding="utf-8"))
+    path = tmp_path / "ez2021.xlsx"
+    render_grid([form], path)
+    report = fix_workbook(path, tmp_path / "fixed.xlsx")
+    sheet = openpyxl.load_workbook(report.output)["核查结果"]
+    [row] = [r for r in range(8, sheet.max_row + 1) if (sheet.cell(r, 4).value, sheet.cell(r, 11).value) == ("H13", "XC301")]
+    expected = sheet.cell(row, 8)
+    assert expected.value == 16.7
+    assert expected.number_format in ("General", "0.0", "0.00"), expected.number_format  # never '0' (17)
+    [forms_header] = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "工作表" and r > 8]
+    assert sheet.cell(forms_header, 9).value == "等级"  # the 等级 column of 各表汇总
+    assert sheet.cell(forms_header + 1, 8).value == 164.7 and not sheet.cell(forms_header + 1, 9).value

@@ -55,8 +55,9 @@ def finding_row(number: int) -> int:
 
 
 def grade(total: Decimal | None) -> str:
-    """The grade of a total: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60 (forms.md §6). 98.54 -> '优'."""
-    if total is None:
+    """The grade of a total: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60 (forms.md §6). 98.54 -> '优'; none for a
+    total above 100 (a form whose points do not add up: 164.7 is no grade)."""
+    if total is None or total > 100:
         return ""
     return "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
 
@@ -191,7 +192,7 @@ class ReportSheet:
             errors = sum(1 for x in own if x.severity.value == "error")
             warnings = sum(1 for x in own if x.severity.value == "warning")
             values = [form.sheet, form.name, "部门整体" if form.kind == "department" else "项目支出", form.total, computed,
-                      grade(computed), check.profile.name, errors, warnings]
+                      grade(computed) if form.total is not None else "", check.profile.name, errors, warnings]
             for ((first, final), value, col_index) in zip(spans, values, range(len(values))):
                 style = f.link if col_index == 0 else f.score if col_index in (3, 4) else f.centre if col_index in (5, 7, 8) else f.text
                 if col_index == 7 and errors:
@@ -269,13 +270,20 @@ def describe_config(config) -> str:
 
 
 def _number_format(shown: str, source) -> str:
+    """The number format of a 填报值/核算值 cell: the corrected cell's own, where it shows every decimal of
+    the value (a score 16.7 in a '0' format would show 17), else one that does."""
+    own = source.number_format if source is not None and isinstance(source.value, Decimal) else ""
+    decimals = len(shown.strip().rstrip("%").partition(".")[2])
+    fits = own not in ("General", "") and _format_decimals(own) >= decimals
     if shown.strip().endswith("%"):
-        if source is not None and isinstance(source.value, Decimal) and source.is_percent_format:
-            return source.number_format
-        return percent_format(shown)
-    if source is not None and isinstance(source.value, Decimal) and source.number_format not in ("General", "") and "%" not in source.number_format:
-        return source.number_format
-    return "General"
+        return own if fits and "%" in own else percent_format(shown)
+    return own if fits and "%" not in own else "General"
+
+
+def _format_decimals(code: str) -> int:
+    """The decimals a number format shows: '0' -> 0, '#,##0.00' -> 2, '0.0%' -> 1 (its first section)."""
+    section = re.sub(r'"[^"]*"|\\.', "", code.split(";")[0])
+    return len(re.match(r"[0#?]*", section.partition(".")[2]).group(0)) if "." in section else 0
 
 
 def _lines(text: str, width: int) -> int:

@@ -123,7 +123,8 @@ def write_summary_book(reports: list, handle) -> None:
             difference = computed - form.total if computed is not None and form.total is not None else None
             form_rows.append([os.path.basename(_display(report.path)), form.sheet, f"[{number}] {form.name}",
                               "部门整体" if form.kind == "department" else "项目支出", _number(form.total), _number(computed),
-                              _number(difference), grade(computed), sum(1 for x in own if x.severity == Severity.ERROR),
+                              _number(difference), grade(computed) if form.total is not None else "",
+                              sum(1 for x in own if x.severity == Severity.ERROR),
                               sum(1 for x in own if x.severity == Severity.WARNING)])
     for row, values in enumerate(form_rows, start=1):
         for col, value in enumerate(values):
