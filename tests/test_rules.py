@@ -104,6 +104,33 @@ def test_negative_indicator_scores_target_over_actual(tmp_path):
     assert total.expected == "97.3"
 
 
+@pytest.mark.parametrize("name", ["公用经费控制率", "财政供养人员\n控制率", "预算调整率", "结转结余率"])
+def test_spending_control_rate_without_sign_is_lower_is_better(tmp_path, name):
+    """重庆 2021: 公用经费控制率 target 100% (no ≤), actual 97%, full marks: met, not 12 × 0.97."""
+    form = project("党建工作经费")
+    form["indicators"][0].update(name=name, target="100%", actual="97%", score="12")  # weight 12, full marks
+    report, _ = findings_for(tmp_path, form)
+    assert [f"{f.rule} {f.message}" for f in report.findings if f.severity == Severity.ERROR] == []
+    assert not [f for f in by_rule(report, "XC305") if name[-3:] in f.field]  # scored, and met
+
+
+def test_control_rate_of_unsure_direction_is_not_scored_unless_signed(tmp_path):
+    """A 控制率 the name does not settle (a disease's is higher-is-better): 95% against 90% is not scored
+    either way (info); written '≥95%' it is, 12 × 90/95 = 11.37."""
+    form = project("党建工作经费")
+    form["indicators"][0].update(name="病虫害控制率", target="95%", actual="90%", score="12")
+    form["deviation"] = "病虫害偏重。"
+    report, _ = findings_for(tmp_path, form)
+    assert [f.rule for f in report.findings if f.severity == Severity.ERROR] == []
+    [info] = by_rule(report, "XC305")
+    assert "病虫害控制率" in info.field and "越低越好" in info.message
+    form["indicators"][0]["target"] = "≥95%"
+    form["total"] = "99.07"
+    report, _ = findings_for(tmp_path, form)
+    [score] = by_rule(report, "XC301")
+    assert (score.reported, score.expected) == ("12", "11.37")
+
+
 def test_qualitative_target_not_met_scored_in_full_warns(tmp_path):
     form = project("党建工作经费")
     form["indicators"][0].update(name="完成三通一平", target="完成", actual="未完成")  # weight 60 − 4 × 12 = 12, scored 12

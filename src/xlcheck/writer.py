@@ -909,7 +909,7 @@ class _Styles:
 
     def highlighted(self, style: int, fraction: bool = False) -> int:
         """The index of a copy of cell format `style` with a yellow solid fill (one copy per style). For a
-        value with decimals (9.7) in a whole-number format ('0', '#,##0') the copy shows two decimals:
+        value with decimals (9.7, 72.74%) in a whole-number format ('0', '#,##0', '0%') the copy shows two decimals:
         otherwise the corrected cell would still show 10."""
         key = (style, fraction)
         if key not in self.clones:
@@ -924,7 +924,7 @@ class _Styles:
             base = xfs[style] if style < len(xfs) else (xfs[0] if xfs else f'<{p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
             head = re.match(rf"<{p}xf\b[^>]*?(/?)>", base)
             tag = set_attr(set_attr(head.group(0), "fillId", str(self.fill_id)), "applyFill", "1")
-            wider = {"1": "2", "3": "4"}.get(get_attr(tag, "numFmtId") or "") if fraction else None  # 0 -> 0.00
+            wider = {"1": "2", "3": "4", "9": "10"}.get(get_attr(tag, "numFmtId") or "") if fraction else None  # 0 -> 0.00, 0% -> 0.00%
             if wider:
                 tag = set_attr(set_attr(tag, "numFmtId", wider), "applyNumberFormat", "1")
             self.clones[key] = self._append("cellXfs", tag + base[head.end():], "xf")

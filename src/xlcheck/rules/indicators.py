@@ -42,10 +42,37 @@ def assessed_rows(check: Check) -> list[tuple[object, Assessment]]:
         for row in check.rows("indicators"):
             if row.score is None and row.weight is None:
                 continue
-            negative = row.level2.startswith(check.profile.negative_level2)
-            assessed.append((row, assess(parse_value(row.target), parse_value(row.actual), negative_hint=negative)))
+            assessed.append((row, assess_row(row, check.profile.negative_level2)))
         check.memo["assessed"] = assessed
     return check.memo["assessed"]
+
+
+# Names that say less is better where the target has no ≥/≤: 预算调整率 3% is met by 0, 结转结余率 2% by 0,
+# 公用经费控制率 and 财政供养人员控制率 100% by 97% and 92% (spent or employed against what was budgeted).
+LOWER_IS_BETTER_NAMES = ("调整率", "结余率", "经费控制率", "人员控制率")
+# Names whose direction the name alone does not settle (a disease's 控制率 is higher-is-better): with a target
+# without ≥/≤ such a row is not scored by arithmetic either way (XC305, info).
+UNSURE_DIRECTION_NAMES = ("控制率", "控制数", "变动率")
+
+
+def assess_row(row, negative_level2: tuple[str, ...]) -> Assessment:
+    """The row's assessment, less-is-better under the profile's 二级指标 (成本) or by its name.
+
+    Worked example (重庆 2021 部门整体绩效自评表): 公用经费控制率 target 100%, actual 97% -> met (not 2 × 0.97);
+    an unnamed 'xx控制率' 100% against 97% -> unknown: the name does not say which way is better.
+    """
+    target, actual = parse_value(row.target), parse_value(row.actual)
+    name = norm(row.name or "")
+    negative = row.level2.startswith(negative_level2) or any(word in name for word in LOWER_IS_BETTER_NAMES)
+    assessment = assess(target, actual, negative_hint=negative)
+    unsure = next((word for word in UNSURE_DIRECTION_NAMES if word in name), None)
+    if negative or unsure is None:
+        return assessment
+    lower = assess(target, actual, negative_hint=True)  # the same unless the target has no ≥/≤
+    if (lower.status, lower.ratio) == (assessment.status, assessment.ratio):
+        return assessment
+    return Assessment("unknown", None, f"目标没有写 ≥ 或 ≤，“{unsure}”指标是越高越好还是越低越好不能确定"
+                                       f"（按越高越好：{assessment.explanation}；按越低越好：{lower.explanation}）")
 
 
 def scored_rows(check: Check) -> list[Scored]:
@@ -107,7 +134,8 @@ def indicator_scores(check: Check) -> None:
     profile with negative.formula = "deviation" gives 10 × (1 − 10/150) = 9.33. A score above a written
     weight is an error fixed to the weight. A qualitative target not met scores at most 80% of its weight,
     and one partly achieved ('部分完成') at least 50% (warnings; the tiers are the profile's).
-    Where the weight cannot be determined the score is not checked (XC303, info).
+    Where the weight cannot be determined the score is not checked (XC303, info). On a form with a 得分系数
+    column the coefficient is fixed with the score (政府采购执行率 72.74% of 100%, 权重 2: 100% -> 72.74%, 2 -> 1.45).
     """
     form = check.form
     rows = scored_rows(check)
@@ -131,6 +159,12 @@ def indicator_scores(check: Check) -> None:
                     f"得分应为 {formula}{fmt(weight)} × {fmt(share, 4)} = {check.fmt(expected)}",
                 ):
                     settled = check.round(expected)
+                    if row.coefficient is not None:  # 指标得分 = 权重 × 得分系数 (XC312): the coefficient is fixed with it
+                        check.check_number(
+                            indicator_scores, row.coefficient_cell, f"得分系数（{row.name}）", row.coefficient, share,
+                            f"{row.name}：{said(check, assessment)}；得分系数应为 {fmt(share, 4)} = "
+                            f"{check.fmt_percent(share)}", percent=True,
+                        )
             elif assessment.status == "short" and row.score > weight * high:
                 check.add(
                     indicator_scores, row.score_cell, f"得分（{row.name}）", fmt(row.score), f"≤ {fmt(weight * high)}",
