@@ -275,3 +275,15 @@ def test_execution_rate_scored_again_as_an_indicator_warns(tmp_path):
     assert f"{twice.sheet}!{twice.cell}" == cells["党建工作经费|indicator.0.score"]
     assert twice.related == [cells["党建工作经费|budget.score"]]
     assert errors(report) == []
+
+
+def test_a_low_rate_warning_reports_the_rate_as_written(tmp_path):
+    """执行率 written 65.51% where 3.93/6 = 65.50%: XC101 fixes it, and XC103's warning (below 90%, not
+    explained) shows 填报 65.51% too, as the unit wrote it, not the recomputed rate."""
+    data = national("科技资料等相关费用")
+    data["budget"]["rate"] = "65.51%"
+    _, report, cells = render(tmp_path, {"projects": [data]})
+    [wrong] = by_rule(report, "XC101")
+    [low] = by_rule(report, "XC103")
+    assert wrong.reported == low.reported == "65.51%"
+    assert "执行率 65.50% 低于 90.00%" in low.message

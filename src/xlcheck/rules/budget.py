@@ -144,6 +144,7 @@ def low_rate_unexplained(check: Check) -> None:
     Worked example (科技资料等相关费用): 3.93 / 6 = 65.50% with 偏差 '无' -> warning: the form is incomplete.
     国家示范基地管理费 40% explains the late payment -> no warning. The threshold is the profile's
     budget.explain_below; on the national form any 偏差原因分析及改进措施 cell counts as the explanation.
+    The finding's 填报 is the rate as written (86.19% on 上海普陀 2022, where XC101 recomputes 86.18%).
     """
     if explained(check):
         return
@@ -156,7 +157,8 @@ def low_rate_unexplained(check: Check) -> None:
         rate = row.spent / base
         if rate < threshold:
             check.add(
-                low_rate_unexplained, row.rate_cell, "执行率", check.fmt_percent(rate), f"≥ {fmt_percent(threshold)} 或说明原因",
+                low_rate_unexplained, row.rate_cell, "执行率", fmt_percent(row.rate) if row.rate is not None else "",
+                f"≥ {fmt_percent(threshold)} 或说明原因",
                 f"执行率 {check.fmt_percent(rate)} 低于 {fmt_percent(threshold)}，{unexplained}，请说明原因",
             )
         return
