@@ -81,7 +81,7 @@ def assert_reads(form, reads: dict) -> None:
         assert _same(row.get("score"), score), f"{name}: 得分 read as {row.get('score')}, the page shows {score}"
 
 
-@pytest.mark.parametrize("form", _cases())
+@pytest.mark.parametrize("form", list(_cases()))
 def test_real_form(form, tmp_path):
     path = tmp_path / f"{form['id']}.xlsx"
     render_grid([form], path)
