@@ -90,7 +90,8 @@ class _Grid:
         return len(self.rows) - 1
 
 
-def _hubei_groups(form: dict, g: _Grid) -> None:
+def _hubei_head(form: dict, g: _Grid) -> None:
+    """A Hubei project form's rows above its indicators: title, unit, project, department, the budget block."""
     L = g.label
     g.add([form["title"]])
     g.add([f"单位名称：{form['department']}", "<", "<", "<", f"填报日期：{form.get('date', '')}", "<", "<"])
@@ -100,6 +101,19 @@ def _hubei_groups(form: dict, g: _Grid) -> None:
     g.add([L(form["budget"]["label"]), "", "<", L("预算数（A）"), L("执行数（B）"), L("执行率（B/A）"), L("得分（20分*执行率）")])
     g.add(["^", L(line["item"]), "<", line["budget"], line["spent"], line["rate"], line["score"]],
           {3: "budget.budget", 4: "budget.spent", 5: "budget.rate", 6: "budget.score"})
+
+
+def _hubei_tail(form: dict, g: _Grid) -> None:
+    """A Hubei project form's rows below its indicators: 总分, 偏差 and 改进措施."""
+    L = g.label
+    g.add([L("总分"), "<", "<", "<", "<", "<", form["total"]], {6: "total"})
+    g.add([L("偏差大或目标未完成原因分析"), "<", form.get("deviation", ""), "<", "<", "<", "<"])
+    g.add([L("改进措施及结果应用方案"), "<", form.get("improvement", ""), "<", "<", "<", "<"])
+
+
+def _hubei_groups(form: dict, g: _Grid) -> None:
+    L = g.label
+    _hubei_head(form, g)
     g.add([L("年度绩效指标"), L("一级指标"), L("二级指标"), L("三级指标"), L("年初目标值（A）"), L("实际完成值（B）"), L("得分")])
     index = 0
     for group in form["groups"]:
@@ -112,22 +126,13 @@ def _hubei_groups(form: dict, g: _Grid) -> None:
             g.add([head, level1, level2, ind["name"], ind["target"], ind["actual"], ind["score"]],
                   {4: f"indicator.{index}.target", 5: f"indicator.{index}.actual", 6: f"indicator.{index}.score"})
             previous, first, index = (ind["level1"], ind["level2"]), False, index + 1
-    g.add([L("总分"), "<", "<", "<", "<", "<", form["total"]], {6: "total"})
-    g.add([L("偏差大或目标未完成原因分析"), "<", form.get("deviation", ""), "<", "<", "<", "<"])
-    g.add([L("改进措施及结果应用方案"), "<", form.get("improvement", ""), "<", "<", "<", "<"])
+    _hubei_tail(form, g)
 
 
 def _hubei_group_rows(form: dict, g: _Grid) -> None:
     """The Hubei goal groups with each group's label alone on its row, merged across, above its own header."""
     L = g.label
-    g.add([form["title"]])
-    g.add([f"单位名称：{form['department']}", "<", "<", "<", f"填报日期：{form.get('date', '')}", "<", "<"])
-    g.add([L("项目名称"), form["name"], "<", "<", "<", "<", "<"])
-    g.add([L("主管部门"), form["department"], "<", L("项目实施单位"), form["implementer"], "<", "<"])
-    line = form["budget"]["lines"][0]
-    g.add([L(form["budget"]["label"]), "", "<", L("预算数（A）"), L("执行数（B）"), L("执行率（B/A）"), L("得分（20分*执行率）")])
-    g.add(["^", L(line["item"]), "<", line["budget"], line["spent"], line["rate"], line["score"]],
-          {3: "budget.budget", 4: "budget.spent", 5: "budget.rate", 6: "budget.score"})
+    _hubei_head(form, g)
     index = 0
     for group in form["groups"]:
         g.add([L(f"{group['label']}（{group['points']}分）")])
@@ -139,9 +144,7 @@ def _hubei_group_rows(form: dict, g: _Grid) -> None:
             g.add([level1, level2, ind["name"], "<", ind["target"], ind["actual"], ind["score"]],
                   {4: f"indicator.{index}.target", 5: f"indicator.{index}.actual", 6: f"indicator.{index}.score"})
             previous, index = (ind["level1"], ind["level2"]), index + 1
-    g.add([L("总分"), "<", "<", "<", "<", "<", form["total"]], {6: "total"})
-    g.add([L("偏差大或目标未完成原因分析"), "<", form.get("deviation", ""), "<", "<", "<", "<"])
-    g.add([L("改进措施及结果应用方案"), "<", form.get("improvement", ""), "<", "<", "<", "<"])
+    _hubei_tail(form, g)
 
 
 def _sichuan(form: dict, g: _Grid) -> None:
