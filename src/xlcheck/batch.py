@@ -100,13 +100,14 @@ def planned_outputs(files: list[Path], folder: Path | None) -> list[Path]:
 def slim(report: FileReport) -> FileReport:
     """The report without what only the worker needed: each form keeps its sheet, kind, name and
     total; its cells, its budget/goal/indicator records and the
-    rules' working memo are dropped."""
+    rules' working memos (the form's and the workbook's) are dropped."""
     if not report.checks:
         return report
     checks = [dataclasses.replace(
         check,
         form=dataclasses.replace(check.form, records={}, cells={}, unreadable=[]),
         memo={},
+        shared={},
     ) for check in report.checks]
     return dataclasses.replace(report, checks=checks)
 

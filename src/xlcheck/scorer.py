@@ -13,7 +13,8 @@ def score_forms(forms: list[Form], profile: Profile | None = None) -> list[Check
     Each form is checked with `profile`, or when None with the shipped profile for its layout.
     Form rules run first on each form; then the department forms are compared with the project forms.
     """
-    checks = [Check(form, profile=profile) for form in forms]
+    shared = {}  # work the forms of this workbook share (never kept beyond it)
+    checks = [Check(form, profile=profile, shared=shared) for form in forms]
     for check in checks:
         for rule in FORM_RULES:
             rule(check)

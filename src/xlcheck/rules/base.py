@@ -23,13 +23,16 @@ from ..values import amount, fmt, fmt_percent, round_half_up
 class Check:
     """One form under check: findings so far, the values settled by earlier rules ('budget_score',
     'goal_score', 'indicator_scores', 'total') — recomputed where certain, else as reported — and the
-    rule profile (points, denominator, rounding, tiers ...), by default the one for the form's layout."""
+    rule profile (points, denominator, rounding, tiers ...), by default the one for the form's layout.
+    `memo` holds work the rules of this form share; `shared`, one dict for all the forms of a workbook,
+    work they share (a department form repeats its project forms' indicator rows: assessed once)."""
 
     form: Form
     settled: dict[str, Decimal] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     profile: Profile | None = None
     memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # work rules share (rows, assessed indicators)
+    shared: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # work the forms of one workbook share
 
     def __post_init__(self):
         if self.profile is None:

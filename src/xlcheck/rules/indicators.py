@@ -36,13 +36,25 @@ class Scored:
 
 
 def assessed_rows(check: Check) -> list[tuple[object, Assessment]]:
-    """The form's scored indicator rows with their assessments, worked out once per form for all the rules."""
+    """The form's scored indicator rows with their assessments, worked out once per form for all the rules.
+
+    A row written the same way on another form of the workbook (the department form repeats its projects'
+    indicators: name, 二级指标, target and actual) takes the assessment already made there."""
     if "assessed" not in check.memo:
+        negative_level2 = check.profile.negative_level2
+        known = check.shared.setdefault("assessments", {})
         assessed = []
         for row in check.rows("indicators"):
             if row.score is None and row.weight is None:
                 continue
-            assessed.append((row, assess_row(row, check.profile.negative_level2)))
+            if type(row.target) is not str or type(row.actual) is not str:  # a number is keyed by its text only
+                assessed.append((row, assess_row(row, negative_level2)))
+                continue
+            key = (row.target, row.actual, row.name, row.level2, negative_level2)
+            assessment = known.get(key)
+            if assessment is None:
+                assessment = known[key] = assess_row(row, negative_level2)
+            assessed.append((row, assessment))
         check.memo["assessed"] = assessed
     return check.memo["assessed"]
 
