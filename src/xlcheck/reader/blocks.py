@@ -38,19 +38,19 @@ def says_nothing(name: str) -> bool:
 
 @dataclass
 class FormCells:
-    """Collects the cells a form reads, and the values that could not be read."""
+    """Collects the cells a form reads, and the values that could not be read. The cells are kept by
+    position while reading and get their CellRef once, in `form` (a cell is often read more than once)."""
 
     grid: Grid
-    cells: dict[CellRef, SourceCell] = field(default_factory=dict)
+    used: dict[tuple[int, int], SourceCell] = field(default_factory=dict)
     unreadable: list[tuple[CellRef, str, str]] = field(default_factory=list)
     notes: list[tuple[CellRef, str, str]] = field(default_factory=list)
 
     def use(self, row: int, col: int) -> CellRef:
-        ref = self.grid.ref(row, col)
         cell = self.grid.sheet.cells.get((row, col))
         if cell is not None:
-            self.cells[ref] = cell
-        return ref
+            self.used[(row, col)] = cell
+        return self.grid.ref(row, col)
 
     def number(self, pos: tuple[int, int] | None, what: str, unit: str | None = None) -> Decimal | None:
         """The number in a cell, or None; a cell that should hold a number but can't be read is noted.
@@ -61,19 +61,19 @@ class FormCells:
         """
         if pos is None:
             return None
-        ref = self.use(*pos)
-        cell = self.grid.cell(*pos)
+        cell = self.used[pos] = self.grid.sheet.cells[pos]
+        value = cell.value
         if cell.error:
-            self.unreadable.append((ref, what, f"单元格显示错误值 {cell.error}"))
+            self.unreadable.append((self.grid.ref(*pos), what, f"单元格显示错误值 {cell.error}"))
             return None
-        if cell.value is None and cell.formula is not None:
-            self.unreadable.append((ref, what, f"公式 ={cell.formula} 没有保存计算结果（请在 Excel/WPS 中打开、保存后再检查）"))
+        if value is None and cell.formula is not None:
+            self.unreadable.append((self.grid.ref(*pos), what, f"公式 ={cell.formula} 没有保存计算结果（请在 Excel/WPS 中打开、保存后再检查）"))
             return None
-        if isinstance(cell.value, Decimal):
-            return cell.value
-        number = to_amount(cell.value, unit) if unit else to_decimal(cell.value)
+        if isinstance(value, Decimal):
+            return value
+        number = to_amount(value, unit) if unit else to_decimal(value)
         if number is None and not is_blank(cell.text.strip()):
-            self.unreadable.append((ref, what, f"“{cell.text.strip()}”不是数字"))
+            self.unreadable.append((self.grid.ref(*pos), what, f"“{cell.text.strip()}”不是数字"))
         return number
 
     def weight(self, pos: tuple[int, int], what: str) -> Decimal | None:
@@ -103,14 +103,16 @@ class FormCells:
              **fields) -> Form:
         """The Form read from these cells: its sheet, title cell, blocks, the cells it used and what it
         could not read."""
-        return Form(sheet=self.grid.name, title_cell=self.grid.ref(*title), cells=self.cells,
+        ref = self.grid.ref
+        cells = {ref(*pos): cell for pos, cell in self.used.items()}
+        return Form(sheet=self.grid.name, title_cell=ref(*title), cells=cells,
                     records={"budget": budget, "goals": goals, "indicators": indicators},
                     unreadable=self.unreadable, notes=self.notes, **fields)
 
     def text(self, pos: tuple[int, int] | None) -> str:
         if pos is None:
             return ""
-        cell = self.cells[self.grid.ref(*pos)] = self.grid.sheet.cells[pos]
+        cell = self.used[pos] = self.grid.sheet.cells[pos]
         value = cell.value
         return (value if type(value) is str else cell.display).strip()  # a text cell displays its text
 
@@ -172,10 +174,10 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
         pos = grid.value_under(row, columns[name]) if name in columns else None
         record[name] = (fc.weight(pos, what) if name == "weight" and pos  # 权重 '10%': 10 points
                         else fc.number(pos, what, unit if name in AMOUNT_FIELDS else None))
-        record[f"{name}_cell"] = grid.ref(*pos).address if pos else None
+        record[f"{name}_cell"] = address(pos) if pos else None
     pos = grid.value_under(row, columns["rate"]) if "rate" in columns else None
     record["rate"] = fc.rate(pos, "执行率")
-    record["rate_cell"] = grid.ref(*pos).address if pos else None
+    record["rate_cell"] = address(pos) if pos else None
     return record
 
 

@@ -17,6 +17,7 @@ from ..layouts import SPECS, LayoutSpec
 from ..model import Form, Section, Sheet
 from .blocks import (
     FormCells,
+    address,
     budget_record,
     find_title,
     header_columns,
@@ -244,8 +245,8 @@ def read_goal(fc: FormCells, spec: LayoutSpec, rows: range) -> tuple[list[dict],
                 "actual": fc.text(pick.get("actual")),
                 "weight": weight,
                 "score": fc.number(score_pos, "绩效总目标得分") if "score" in columns else None,
-                "label_cell": grid.ref(row, col).address,
-                "score_cell": grid.ref(*score_pos).address if score_pos else None,
+                "label_cell": address((row, col)),
+                "score_cell": address(score_pos) if score_pos else None,
             }], weight
         return [], weight
     return [], None
@@ -273,7 +274,7 @@ def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> 
             "actual": "",
             "weight": Decimal(weight) if own_points else None,
             "score": Decimal(weight) if own_points else None,
-            "label_cell": grid.ref(row, col).address,
+            "label_cell": address((row, col)),
             "score_cell": None,
             "points": Decimal(weight) if weight else None,
         })
