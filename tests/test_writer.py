@@ -6,10 +6,13 @@ import csv
 import os
 import re
 import zipfile
+from pathlib import Path
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from conftest import convert_with_soffice
@@ -366,6 +369,47 @@ def test_the_written_sheet_order_check_streams(xml, expected):
     from xlcheck.writer import streamed_check
 
     assert streamed_check(xml.encode())[1] == expected
+
+
+_ELEMENTS = ['<row r="1">', '<row r="2">', '<row r="3">', '<row>', '</row>', '<row r="2"/>', '<c r="A1"/>', '<c r="B1"/>',
+             '<c r="A2"><v>1</v></c>', '<c r="B2" s="1"><v>2</v></c>', '<c r="A3"/>', '<c/>', '<c r="AA2"/>', '<c t="s" r="C2"/>',
+             '<x:row r="2">', '</x:row>', '<x:c r="C2"/>', '<!-- <row r="9"> -->', '<foo>', '</foo>', '<c r="A2"><is><r><t>row</t></r></is></c>']
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ELEMENTS), max_size=12), st.sampled_from(["", "y:"]))
+def test_the_fast_order_check_answers_as_the_element_walk(pieces, prefix):
+    """The written-sheet check's text scan (for plain sheets) and its element walk (for any sheet) agree on
+    every well-formed sheet: the same root and the same problem, or the scan hands over to the walk."""
+    from xml.etree import ElementTree as ET
+
+    from xlcheck.writer import _walked_check, streamed_check
+
+    body = "".join(pieces).replace("<", f"<{prefix}").replace(f"<{prefix}/", f"</{prefix}").replace(f"<{prefix}!", "<!")
+    body = body.replace(f"<{prefix}x:", "<x:").replace(f"</{prefix}x:", "</x:")
+    xmlns = f' xmlns:{prefix[:-1]}="urn:main"' if prefix else ' xmlns="urn:main"'
+    data = f'<{prefix}worksheet{xmlns} xmlns:x="urn:main"><{prefix}sheetData>{body}</{prefix}sheetData></{prefix}worksheet>'.encode()
+    try:
+        walked = _walked_check(data)
+    except ET.ParseError:
+        with pytest.raises(ET.ParseError):
+            streamed_check(data)
+        return
+    assert streamed_check(data) == walked
+
+
+def test_the_fast_order_check_reads_every_sheet_xlcheck_writes(tmp_path):
+    """The sample's corrected copy: every worksheet (fixed sheets, the report sheet) is checked by the text
+    scan, not handed over to the slower walk."""
+    from xlcheck.api import fix_workbook
+    from xlcheck.writer import _plain_order_check
+
+    out = tmp_path / "fixed.xlsx"
+    fix_workbook(Path(__file__).resolve().parents[1] / "sample_workbooks" / "seed_mistakes.xlsx", out)
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 20
+    assert all(_plain_order_check(data) == ("worksheet", "") for data in sheets)
 
 
 def test_the_written_sheet_check_refuses_xml_that_is_not_well_formed():
