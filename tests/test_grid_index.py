@@ -76,3 +76,14 @@ def test_a_spelling_folds_to_one_label():
     assert grid.starting("执行率(B/A)") == [(1, 1), (2, 1)]
     assert grid.exactly("95.20") == [(3, 1)]
     assert grid.rows_starting("一级指标") == {3}
+
+
+def test_equal_numbers_written_differently_keep_their_own_text():
+    """1.5 and 1.50 are equal numbers with different texts: each cell's label is its own text (a number's
+    text is remembered by its digits and exponent, never by its value)."""
+    numbers = ("1.5", "1.50", "1E+1", "10", "10.0", "-0", "0", "0.10", "1E-7", "123456789.125")
+    for order in (numbers, numbers[::-1]):
+        sheet = sheet_of({(row, 1): Decimal(text) for row, text in enumerate(order, start=1)})
+        grid = Grid(sheet)
+        assert [grid.label(row, 1) for row in range(1, len(order) + 1)] == [cell.text for cell in sheet.cells.values()]
+    assert Grid(sheet_of({(1, 1): Decimal("1.50"), (2, 1): Decimal("1.5")})).exactly("1.50") == [(1, 1)]

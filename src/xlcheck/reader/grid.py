@@ -24,7 +24,8 @@ from ..model import CellRef, Sheet, SourceCell
 _SPACE = re.compile(r"\s+")
 _NORMS: dict[str, str] = {}  # the same labels recur in every form and workbook: fold each spelling once
 _NORMS_KEPT = 5_000
-_TESTED: dict[Hashable, dict[str, bool]] = {}  # a search's answer per text, kept across sheets (same labels)
+_NUMBERS: dict[str, str] = {}  # a number's text by its digits and exponent (str(Decimal)): amounts and points recur
+_TESTED: dict[Hashable, tuple[set[str], set[str]]] = {}  # a search's texts tested and passed, kept across sheets (same labels)
 _TESTED_KEPT = 2_000
 
 
@@ -42,8 +43,16 @@ def norm(text: object) -> str:
 def _label(cell: SourceCell) -> str:
     """norm(cell.text), remembered per text: a number's text ('95.21', '-3', 'TRUE') is already folded."""
     value = cell.value
+    if type(value) is Decimal:  # the same digits and exponent, the same text: '95.21', '100', '1E+1' -> '10'
+        digits = str(value)
+        label = _NUMBERS.get(digits)
+        if label is None:
+            if len(_NUMBERS) >= _NORMS_KEPT:
+                _NUMBERS.clear()
+            label = _NUMBERS[digits] = cell.text
+        return label
     if type(value) is not str:
-        return cell.text if type(value) in (Decimal, bool) else norm(cell.text)
+        return cell.text if type(value) is bool else norm(cell.text)
     label = _NORMS.get(value)
     if label is None:
         if len(_NORMS) >= _NORMS_KEPT:
@@ -62,26 +71,22 @@ class Grid:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self.name = sheet.name
-        labels: dict[tuple[int, int], str] = {}
+        norms = _NORMS  # norms.get(text): _label's common case (a spelling folded before) without a call
+        labels = {pos: norms.get(cell.value) or _label(cell) for pos, cell in sheet.cells.items()}
         index: dict[str, list[tuple[int, int]]] = {}
-        rows: dict[int, list[int]] = {}
-        norms = _NORMS
-        for pos, cell in sheet.cells.items():
-            value = cell.value
-            label = norms.get(value) if type(value) is str else None  # _label(cell), its common case inline
-            if label is None:
-                label = _label(cell)
-            labels[pos] = label
+        for pos, label in labels.items():
             places = index.get(label)
             if places is None:
                 index[label] = [pos]
             else:
                 places.append(pos)
-            cols = rows.get(pos[0])
+        rows: dict[int, list[int]] = {}
+        for row, col in labels:
+            cols = rows.get(row)
             if cols is None:
-                rows[pos[0]] = [pos[1]]
+                rows[row] = [col]
             else:
-                cols.append(pos[1])
+                cols.append(col)
         for cols in rows.values():
             cols.sort()
         self.labels = labels
@@ -131,17 +136,15 @@ class Grid:
         same labels recur); `key` names the test: the same key must always mean the same test."""
         hits = self._hits.get(key)
         if hits is None:
-            hits = []
-            tested = _TESTED.get(key)
-            if tested is None or len(tested) > _TESTED_KEPT:
-                tested = _TESTED[key] = {}
-            for text, places in self.index.items():
-                passed = tested.get(text)
-                if passed is None:
-                    passed = tested[text] = bool(test(text))
-                if passed:
-                    hits += places
-            hits.sort()
+            known = _TESTED.get(key)
+            if known is None or len(known[0]) > _TESTED_KEPT:
+                known = _TESTED[key] = (set(), set())
+            tested, passed = known  # the texts tested, and those that passed (set operations: no loop over the sheet)
+            if not tested.issuperset(self.index):
+                new = self.index.keys() - tested
+                tested |= new
+                passed.update(text for text in new if test(text))
+            hits = sorted([pos for text in passed.intersection(self.index) for pos in self.index[text]])
             self._hits[key] = hits
         if rows is None or not hits:
             return hits
