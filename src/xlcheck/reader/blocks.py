@@ -6,6 +6,7 @@ the cell it came from, so that findings and fixes point at the right cell.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,10 +37,34 @@ def says_nothing(name: str) -> bool:
         blank = _BLANK[name] = is_blank(name)
     return blank
 
+class UsedCells(Mapping):
+    """Form.cells: the cells a form read, looked up by CellRef, kept by position. The rules look up a
+    few of a form's hundreds of cells, so a CellRef is made only when one is listed, not for each cell read.
+
+    >>> used = UsedCells('表1', {(6, 6): SourceCell(Decimal('19'))})
+    >>> used.get(CellRef('表1', 6, 6)).value, CellRef('表2', 6, 6) in used, list(used)
+    (Decimal('19'), False, [CellRef(sheet='表1', row=6, col=6)])
+    """
+
+    def __init__(self, sheet: str, cells: dict[tuple[int, int], SourceCell]):
+        self.sheet = sheet
+        self.cells = cells
+
+    def __getitem__(self, ref: CellRef) -> SourceCell:
+        if isinstance(ref, CellRef) and ref.sheet == self.sheet and (ref.row, ref.col) in self.cells:
+            return self.cells[(ref.row, ref.col)]
+        raise KeyError(ref)
+
+    def __iter__(self) -> Iterator[CellRef]:
+        return (CellRef(self.sheet, row, col) for row, col in self.cells)
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
 @dataclass
 class FormCells:
-    """Collects the cells a form reads, and the values that could not be read. The cells are kept by
-    position while reading and get their CellRef once, in `form` (a cell is often read more than once)."""
+    """Collects the cells a form reads (by position), and the values that could not be read."""
 
     grid: Grid
     used: dict[tuple[int, int], SourceCell] = field(default_factory=dict)
@@ -103,9 +128,7 @@ class FormCells:
              **fields) -> Form:
         """The Form read from these cells: its sheet, title cell, blocks, the cells it used and what it
         could not read."""
-        ref = self.grid.ref
-        cells = {ref(*pos): cell for pos, cell in self.used.items()}
-        return Form(sheet=self.grid.name, title_cell=ref(*title), cells=cells,
+        return Form(sheet=self.grid.name, title_cell=self.grid.ref(*title), cells=UsedCells(self.grid.name, self.used),
                     records={"budget": budget, "goals": goals, "indicators": indicators},
                     unreadable=self.unreadable, notes=self.notes, **fields)
 
