@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..model import Form, Severity
 from ..values import amount, fmt, parse_value
-from .base import Check, rows, rule
+from .base import Check, rule
 
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
@@ -49,17 +49,21 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
     """
     names = {id(p): {key(r["name"]) for r in p.records["indicators"]} for p in projects}
     goal_texts = {id(p): key(p.records["goals"][0]["text"]) if p.records["goals"] else "" for p in projects}
-    indicators = rows(department, "indicators")
+    wanted_by_goal: dict[object, set[str]] = {}  # each goal's indicator names
+    for record in department.records.get("indicators", []):
+        wanted_by_goal.setdefault(record.get("goal"), set()).add(key(record.get("name")))
     matched = {}
-    for goal in rows(department, "goals"):
-        wanted = {key(r.name) for r in indicators if r.goal == goal.number}
+    for goal in department.records.get("goals", []):
+        number, text = goal.get("number"), key(goal.get("text"))
+        wanted = wanted_by_goal.get(number, set())
         best, best_score = None, 0
         for project in projects:
-            score = len(wanted & names[id(project)]) * 2 + (goal_texts[id(project)] == key(goal.text))
-            if score > best_score and len(wanted & names[id(project)]) * 2 >= len(wanted):
+            shared = len(wanted & names[id(project)])
+            score = shared * 2 + (goal_texts[id(project)] == text)
+            if score > best_score and shared * 2 >= len(wanted):
                 best, best_score = project, score
         if best is not None:
-            matched[goal.number] = best
+            matched[number] = best
     return matched
 
 
@@ -77,21 +81,23 @@ def goals_repeat_projects(check: Check, projects: list[Form]) -> None:
     Worked example: goal 2 脱贫户不返贫 actual '9户' while 精准扶贫工作经费 says '10户' -> warning at the
     department cell (which side is right is for the unit to say).
     """
-    indicators = check.rows("indicators")
+    by_goal: dict[object, list] = {}  # the department's indicator rows of each goal, in order
+    for row in check.rows("indicators"):
+        by_goal.setdefault(row.goal, []).append(row)
     for number, project in matched_projects(check, projects).items():
-        by_name = {key(r.name): r for r in rows(project, "indicators")}
-        for row in (r for r in indicators if r.goal == number):
+        by_name = {key(r.get("name")): r for r in project.records.get("indicators", [])}  # the project's own records
+        for row in by_goal.get(number, []):
             twin = by_name.get(key(row.name))
             if twin is None:
                 check.add(goals_repeat_projects, row.name_cell, "指标名称", row.name, "",
                           f"年度目标{number}的指标“{row.name}”在项目表“{project.name}”（工作表 {project.sheet}）中找不到")
                 continue
             for field, label in (("target", "年初指标值"), ("actual", "实际完成值")):
-                ours, theirs = getattr(row, field), getattr(twin, field)
+                ours, theirs = getattr(row, field), twin.get(field)
                 if not same_value(ours, theirs):
                     check.add(goals_repeat_projects, getattr(row, f"{field}_cell"), f"{label}（{row.name}）", ours, theirs,
                               f"年度目标{number}“{row.name}”的{label}“{ours}”与项目表“{project.name}”"
-                              f"（{project.sheet}!{getattr(twin, f'{field}_cell')}）的“{theirs}”不一致")
+                              f"（{project.sheet}!{twin.get(f'{field}_cell')}）的“{theirs}”不一致")
 
 
 @rule("XC502", Severity.ERROR, "项目支出总额")
