@@ -70,10 +70,9 @@ def execution_rate(check: Check) -> None:
     """
     for row, base in _rows(check):
         expected = row.spent / base
-        what = denominator_name(check, row)
         check.check_number(
             execution_rate, row.rate_cell, "执行率", row.rate, expected,
-            f"执行率应为 {what} = {amount(row.spent)}/{amount(base)} = {check.fmt_percent(expected)}",
+            lambda: f"执行率应为 {denominator_name(check, row)} = {amount(row.spent)}/{amount(base)} = {check.fmt_percent(expected)}",
             percent=True, related=check.memo.get("filled totals", []) if row.Index == 0 else [],
         )
 
@@ -100,7 +99,7 @@ def budget_score(check: Check) -> None:
             return
         check.check_number(
             budget_score, row.score_cell, "预算执行得分", row.score, expected,
-            f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}{capped}",
+            lambda: f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}{capped}",
             related=check.memo.get("filled totals", []) if row.Index == 0 else [],
         )
         check.settled["budget_score"] = check.round(expected)

@@ -19,5 +19,5 @@ def coefficient_score(check: Check) -> None:
         expected = min(row.weight, row.weight * row.coefficient)
         check.check_number(
             coefficient_score, row.score_cell, f"得分（{row.name}）", row.score, expected,
-            f"{row.name}：指标得分应为 指标权重 × 得分系数 = {fmt(row.weight)} × {fmt_percent(row.coefficient)} = {check.fmt(expected)}",
+            lambda: f"{row.name}：指标得分应为 指标权重 × 得分系数 = {fmt(row.weight)} × {fmt_percent(row.coefficient)} = {check.fmt(expected)}",
         )

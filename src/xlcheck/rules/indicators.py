@@ -167,8 +167,8 @@ def indicator_scores(check: Check) -> None:
                 expected = weight * share
                 if not check.check_number(
                     indicator_scores, row.score_cell, f"得分（{row.name}）", row.score, expected,
-                    f"{row.name}：{said(check, assessment)}；{why_weight(scored)}；"
-                    f"得分应为 {formula}{fmt(weight)} × {fmt(share, 4)} = {check.fmt(expected)}",
+                    lambda: f"{row.name}：{said(check, assessment)}；{why_weight(scored)}；"
+                            f"得分应为 {formula}{fmt(weight)} × {fmt(share, 4)} = {check.fmt(expected)}",
                 ):
                     settled = check.round(expected)
                     if row.coefficient is not None:  # 指标得分 = 权重 × 得分系数 (XC312): the coefficient is fixed with it

@@ -20,7 +20,7 @@ def part_scores(check: Check) -> None:
         expected = min(row.weight, row.weight * rate)
         check.check_number(
             part_scores, row.score_cell, f"得分（{row.item}）", row.score, expected,
-            f"其中“{row.item}”的得分应为 {fmt(row.weight)} × {fmt(row.spent)}/{fmt(row.budget)} = {check.fmt(expected)}"
+            lambda: f"其中“{row.item}”的得分应为 {fmt(row.weight)} × {fmt(row.spent)}/{fmt(row.budget)} = {check.fmt(expected)}"
             + ("（不超过分值）" if row.weight * rate > row.weight else ""),
         )
 

@@ -71,37 +71,42 @@ def total(check: Check) -> None:
     indicators = check.settled.get("indicator_scores", Decimal(0))
     if form.kind == "department":
         goals = sum((g.weight for g in check.rows("goals") if g.weight is not None), Decimal(0))
-        parts = f"预算执行得分 {fmt(budget)} + 年度目标分值合计 {fmt(goals)} + 指标得分合计 {fmt(indicators)}"
+        named = (("预算执行得分", budget), ("年度目标分值合计", goals), ("指标得分合计", indicators))
     elif not any(goal.score_cell for goal in check.rows("goals")):  # no scored goal (the national 年度总体目标)
         goals = check.settled.get("goal_score", Decimal(0))
-        parts = f"预算执行得分 {fmt(budget)} + 指标得分合计 {fmt(indicators)}"
-        parts += f" + 总目标得分 {fmt(goals)}" if goals else ""
+        named = (("预算执行得分", budget), ("指标得分合计", indicators)) + ((("总目标得分", goals),) if goals else ())
     else:
         goals = check.settled.get("goal_score", Decimal(0))
-        parts = f"预算执行得分 {fmt(budget)} + 总目标得分 {fmt(goals)} + 指标得分合计 {fmt(indicators)}"
+        named = (("预算执行得分", budget), ("总目标得分", goals), ("指标得分合计", indicators))
     expected = check.round(budget + goals + indicators)
     check.settled["total"] = expected
     if form.total_cell is None:
         return
-    message = f"总分应为 {parts} = {fmt(expected)}"
+
+    def parts() -> str:  # '预算执行得分 19.04 + 总目标得分 20 + 指标得分合计 59.5', built only for a message
+        return " + ".join(f"{name} {fmt(value)}" for name, value in named)
+
+    def message() -> str:
+        return f"总分应为 {parts()} = {fmt(expected)}"
+
     corrected = [f.cell for f in check.findings if f.fixable and f.rule in SCORE_RULES]  # the parts fixed before it
     partial = check.memo.get("shown in part")
     if partial and form.total is not None and check.round(form.total) != expected:  # a form shown in part: say so
         check.add(total, form.total_cell.address, "总分", fmt(form.total), "",
-                  f"总分无法核对：{partial}，表格可能只展示了部分指标（{parts} = {fmt(expected)}）", severity=Severity.INFO)
+                  f"总分无法核对：{partial}，表格可能只展示了部分指标（{parts()} = {fmt(expected)}）", severity=Severity.INFO)
         return
     over = check.memo.get("sections over points")
     if over:  # the parts themselves exceed their points: the total is wrong, but its right value is not known
         if form.total is not None and check.round(form.total) != expected:
             check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected),
-                      f"总分 {fmt(form.total)} 不等于各部分得分之和（{parts} = {fmt(expected)}）；"
+                      f"总分 {fmt(form.total)} 不等于各部分得分之和（{parts()} = {fmt(expected)}）；"
                       f"且{over}的得分合计超过其分值，请先核对指标得分，再更正总分")
         return
     if form.total_text is None:
         check.check_number(total, form.total_cell.address, "总分", form.total, expected, message, related=corrected)
     elif form.total is not None and check.round(form.total) != expected:
         _, start, end = find_total(form.total_text)
-        check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected), message,
+        check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected), message(),
                   fixable=True, expected_value=replace_span(form.total_text, start, end, fmt(expected)), related=corrected)
 
 
