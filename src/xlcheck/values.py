@@ -269,6 +269,7 @@ class Value:
           ('星', 'A', '等', '级', '档', '甲').
     scale: the multiplier that was written (万 -> 10000), so a bare number on the other side can be
            read in the same written unit ('280亿元' against '353.69').
+    picked: the number was picked out of a longer text ('100%' out of '100%，0投诉'); messages say so.
     """
 
     text: str
@@ -282,6 +283,7 @@ class Value:
     date: datetime.date | None = None
     rank: int | None = None
     scale: Decimal = ONE
+    picked: bool = False
 
 
 _MULTIPLIERS = {"百万": Decimal(10**6), "千万": Decimal(10**7), "十万": Decimal(10**5), "万": Decimal(10**4),
@@ -390,6 +392,8 @@ def _quantity(s: str, affixes: bool = True) -> _Qty | None:
 
 def _base_unit(unit: str) -> str:
     """The unit without a per-period suffix: '次/年' -> '次'."""
+    if not unit.endswith(_PERIODS):  # most units: one test, not one per period
+        return unit
     for period in _PERIODS:
         if unit.endswith(period):
             return unit[: -len(period)]
@@ -523,9 +527,9 @@ def _text_of(value) -> str:
     return str(value)
 
 
-def _number_value(text: str, q: _Qty) -> Value:
+def _number_value(text: str, q: _Qty, picked: bool = False) -> Value:
     return Value(text=text, kind="number", direction=q.cmp or "positive", number=q.number, unit=q.unit,
-                 approx=q.approx, scale=q.scale)
+                 approx=q.approx, scale=q.scale, picked=picked)
 
 
 def _range(s: str, text: str) -> Value | None:
@@ -569,9 +573,9 @@ def _parse(value) -> Value:
         number = to_decimal(value)
         if number is None:
             return Value(text=text, kind="unknown")
-        return Value(text=text, kind="number", direction="positive", number=number)
+        return Value(text=text, kind="number", direction="positive", number=number, picked=not _is_quantity(text))
 
-    s = _norm(text).rstrip("。,;、")
+    s = _norm(text).rstrip("。,;、")  # as _is_quantity reads it
     if says_nothing(s):
         return Value(text=text, kind="empty")
     if dated := _parse_date(s):
@@ -587,14 +591,14 @@ def _parse(value) -> Value:
     if (sep := _SEPARATORS.search(s)) and sep.start() > 0:
         q = _quantity(s[: sep.start()])
         if q is not None and q.unit:
-            return _number_value(text, q)
+            return _number_value(text, q, picked=True)
     # '预备党员转正2人': a count after a few plain words.
     if match := _PREFIXED.fullmatch(s):
         prefix, rest = match.groups()
         q = _quantity(rest, affixes=False)
         if (q is not None and q.unit not in ("%", "‰") and not _NOT_IN_PREFIX & set(prefix)
                 and all("\u3400" <= ch <= "\u9fff" for ch in prefix)):
-            return _number_value(text, q)
+            return _number_value(text, q, picked=True)
     if not re.search(r"[0-9]", s) and _polarity(s) is not None:
         return Value(text=text, kind="qualitative", direction="qualitative")
     return Value(text=text, kind="unknown")
@@ -679,10 +683,15 @@ def _ratio_text(ratio: Decimal) -> str:
     return f"= {fmt(ratio, 4)}" if rounded == ratio else f"≈ {fmt(ratio, 4)}"
 
 
+def _is_quantity(text: str) -> bool:
+    """Whether a text is exactly one quantity (read as parse_value reads it): '≥95%' yes, '100%，0投诉' no."""
+    return _quantity(_norm(text).rstrip("。,;、")) is not None
+
+
 def _qty_shown(value: Value) -> str:
     """The actual as written, or the number picked out of a longer text: '100%（取自“100%，0投诉”）'."""
     shown = _shown(value)
-    if value.number is None or _quantity(_norm(value.text).rstrip("。,;、")) is not None:
+    if value.number is None or not value.picked:
         return shown
     return f"{_plain(value.number / value.scale)}{value.unit}（取自“{shown}”）"
 
