@@ -234,14 +234,13 @@ def values_not_understood(check: Check) -> None:
     """
     if check.form.kind != "project":
         return
-    for scored in scored_rows(check):
-        if scored.assessment.status == "unknown":
-            row = scored.row
+    for row, assessment in assessed_rows(check):
+        if assessment.status == "unknown":
             if row.target_cell is None and not row.target:
                 continue  # the table has no target column: there is nothing to compare with, nor to say
             check.add(
                 values_not_understood, row.actual_cell or row.name_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, "",
-                f"{row.name}：{scored.assessment.explanation}；得分未核对",
+                f"{row.name}：{assessment.explanation}；得分未核对",
             )
 
 
@@ -262,13 +261,12 @@ def short_unexplained(check: Check) -> None:
     Worked example: target 2场次, actual 1场次 with 偏差 '无' -> warning. The seed's 科学技术研究与开发资金
     explains it ('因疫情原因…') -> no warning.
     """
-    for scored in scored_rows(check):
-        row = scored.row
-        if scored.assessment.status == "short" and not row_explained(check, row):
+    for row, assessment in assessed_rows(check):
+        if assessment.status == "short" and not row_explained(check, row):
             written = (row.deviation if check.form.explanation == "row" else check.form.deviation).strip()
             check.add(
                 short_unexplained, row.actual_cell or row.score_cell, f"实际完成值（{row.name}）", row.actual, "",
-                f"{row.name}：{said(check, scored.assessment)}，目标未完成，但“{explanation_place(check)}”填写为“{written or '空'}”，请说明原因",
+                f"{row.name}：{said(check, assessment)}，目标未完成，但“{explanation_place(check)}”填写为“{written or '空'}”，请说明原因",
             )
 
 
