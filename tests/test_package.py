@@ -217,6 +217,125 @@ def test_bad_cells_are_refused_alike(cells, message):
             read(worksheet(cells), STRINGS, FORMATS)
 
 
+def outcome(read, *args):
+    """What a reader gives, or the error it raises (a bad cell must be refused alike by both)."""
+    try:
+        return read(*args)
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+texts = st.lists(st.sampled_from(["a", " ", "完成", "&", "<", ">", '"', "'", "\r\n", "\r", "\t", "_x0009_", "_x", "1", "%"]),
+                 max_size=6).map("".join)
+numbers = st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**6, max_value=10**6).map(str),
+                    st.sampled_from(["9.960000000000001", "1E-3", " 5 ", "", " ", "NaN", "0.30000000000000004"]))
+
+
+def escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@st.composite
+def cell_xml(draw, ref: str) -> str:
+    """One <c> as writers spell it: shared strings, numbers, formulas with and without values, errors,
+    booleans, inline strings, with s= and other attributes in the usual and in other orders."""
+    kind = draw(st.sampled_from(["s", "n", "n", "f", "str", "e", "b", "d", "inline", "rich", "empty"]))
+    s = draw(st.sampled_from(["", ' s="1"', ' s="2"', ' s="7"']))
+    if kind == "s":
+        return f'<c r="{ref}"{s} t="s"><v>{draw(st.sampled_from(["0", "1", "2", "3", " 1"]))}</v></c>'
+    if kind == "n":
+        extra = draw(st.sampled_from(["", ' cm="1"', ' t="n"']))
+        stored = draw(st.one_of(numbers.map(escaped), st.sampled_from(["&#49;2", "1&#46;5", "\r\n7"])))
+        return f'<c r="{ref}"{s}{extra}><v>{stored}</v></c>'
+    if kind == "f":
+        value = draw(st.one_of(st.none(), numbers))
+        return f'<c r="{ref}"{s}><f>{escaped(draw(texts))}</f>{"" if value is None else f"<v>{escaped(value)}</v>"}</c>'
+    if kind in ("str", "e", "d"):
+        formula = draw(st.sampled_from(["", '<f>"a"&amp;B1</f>', "<f/>"]))
+        return f'<c r="{ref}"{s} t="{kind}">{formula}<v>{escaped(draw(texts))}</v></c>'
+    if kind == "b":
+        return f'<c r="{ref}" t="b"{s}><v>{draw(st.sampled_from(["0", "1", "true", " 1"]))}</v></c>'
+    if kind == "inline":
+        space = draw(st.sampled_from(["", ' xml:space="preserve"']))
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escaped(draw(texts))}</t></is></c>'
+    if kind == "rich":
+        return f'<c r="{ref}" t="inlineStr"><is><r><t>{escaped(draw(texts))}</t></r><r><rPr><b/></rPr><t>率</t></r></is></c>'
+    return f'<c r="{ref}"{s}/>'
+
+
+@st.composite
+def sheet_xml(draw) -> bytes:
+    places = draw(st.lists(st.tuples(st.integers(1, 9), st.sampled_from(["A", "B", "C", "AA"])), unique=True, max_size=14))
+    rows: dict[int, list[str]] = {}
+    for row, letters in sorted(places):
+        rows.setdefault(row, []).append(draw(cell_xml(f"{letters}{row}")))
+    cells = "".join(f'<row r="{row}">{"".join(found)}</row>' for row, found in rows.items())
+    ranges = draw(st.lists(st.sampled_from(["A1:C1", "B3:B9", "C2:A1", "AA9:A9", "$A$4:B5", "D7"]), max_size=4))
+    spelling = draw(st.sampled_from(['<mergeCell ref="{}"/>', "<mergeCell ref='{}' />"]))
+    tail = f'<mergeCells count="{len(ranges)}">{"".join(spelling.format(r) for r in ranges)}</mergeCells>' if ranges else ""
+    return worksheet(cells, tail=tail)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(sheet_xml(), min_size=1, max_size=3))
+def test_generated_worksheets_read_by_the_scan_as_by_the_element_tree(parts):
+    """The scan (its per-workbook cache of cells shared by the sheets, as read_package shares it) gives
+    every worksheet's cells, values, formulas, errors, formats and merged ranges exactly as the
+    ElementTree walk gives them, and refuses the same bad cells with the same message."""
+    from xlcheck.package import _scan_worksheet, read_worksheet, walk_worksheet
+
+    cache: dict = {}
+    for data in parts:
+        assert outcome(_scan_worksheet, data, STRINGS, FORMATS) is not None  # read by the scan, not handed over
+        assert outcome(read_worksheet, data, STRINGS, FORMATS, cache) == outcome(walk_worksheet, data, STRINGS, FORMATS)
+
+
+def string_table(items: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<sst xmlns="{MAIN_NS}" count="9" '
+            f'uniqueCount="9">{items}</sst>').encode()
+
+
+STRING_TABLES = {  # name: (the <si> items, whether the scan reads them)
+    "as Excel writes it": ('<si><t>项目名称</t></si><si><t xml:space="preserve"> 完成率 </t></si><si><t></t></si>', True),
+    "references, line ends and escapes": ("<si><t>A&amp;B&lt;&#x4E00;&#20013;\r\nz_x0009_&#13;</t></si>", True),
+    "laid out on lines": ("\r\n  <si>\r\n    <t>甲</t>\r\n  </si>\r\n  <si><t>乙</t></si>\r\n", True),
+    "formatted runs": ('<si><r><t>完成</t></r><r><rPr><b/></rPr><t xml:space="preserve">率 </t></r></si><si><t>x</t></si>', False),
+    "phonetic text": ("<si><t>漢</t><rPh sb='0' eb='1'><t>カン</t></rPh><phoneticPr fontId='1'/></si>", False),
+    "an empty <t/>": ("<si><t/></si><si><t>y</t></si>", False),
+    "a comment": ("<si><t>a</t></si><!-- <si><t>b</t></si> -->", False),
+    "CDATA": ("<si><t><![CDATA[a<b]]></t></si>", False),
+    "the other quote": ("<si><t xml:space='preserve'> a</t></si>", False),
+}
+
+
+@pytest.mark.parametrize("name", STRING_TABLES)
+def test_shared_strings_scan_reads_as_the_parser(name):
+    """The shared strings read by the text scan equal the ElementTree reading; a table the scan does not
+    read plainly (runs, phonetic text, comments ...) is left to the parser."""
+    from xlcheck.package import _scan_strings, parse_strings
+
+    items, plain = STRING_TABLES[name]
+    data = string_table(items)
+    scanned = _scan_strings(data)
+    assert (scanned is not None) == plain
+    if plain:
+        assert scanned == parse_strings(data)
+    assert parse_strings(data) == {"as Excel writes it": ["项目名称", " 完成率 ", ""], "formatted runs": ["完成率 ", "x"],
+                                   "laid out on lines": ["甲", "乙"]}.get(name, parse_strings(data))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(texts, st.sampled_from(["<si><t>{}</t></si>", '<si><t xml:space="preserve">{}</t></si>',
+                                                   "<si>\n<t>{}</t>\n</si>", "<si><r><t>{}</t></r></si>"])), max_size=6))
+def test_generated_string_tables_read_alike(items):
+    from xlcheck.package import _scan_strings, parse_strings
+
+    data = string_table("".join(shape.format(escaped(text)) for text, shape in items))
+    scanned = _scan_strings(data)
+    assert scanned is None or scanned == parse_strings(data)
+    assert (scanned is None) == any("<r>" in shape for _, shape in items)
+
+
 # ---------------------------------------------------------------- .xls
 
 

@@ -441,10 +441,49 @@ def rich_text(el: ET.Element) -> str:
 
 
 def shared_strings(pkg: Package, part: str | None) -> list[str]:
+    """The shared string table: the text of each <si> in order (rich_text)."""
     if not part or pkg.find(part) is None:
         return []
+    data = pkg.read_xml(part)
+    scanned = _scan_strings(data)
+    return scanned if scanned is not None else parse_strings(data)
+
+
+_SST_ROOT = re.compile(r"<sst\b(?:\s+[^\s=>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>")
+_PLAIN_STRING = re.compile(r'<si>\s*<t(?: xml:space="preserve")?>([^<]*)</t>\s*</si>')
+
+
+def _scan_strings(data: bytes) -> list[str] | None:
+    """parse_strings's answer from a scan of the text, or None when the table is not plain.
+
+    Plain (as Excel and WPS write a table without formatted runs): a plain_text part whose root <sst>
+    holds nothing but <si><t>text</t></si> (each with 4 tags, so counting the '<' proves no other
+    markup was passed over). The text then reads as the parser reads it: references replaced, line
+    ends as '\\n', then _xHHHH_ escapes (rich_text).
+
+    >>> _scan_strings(b'<sst xmlns="x"><si><t>A&amp;B</t></si><si><t xml:space="preserve"> _x0009_</t></si></sst>')
+    ['A&B', ' \\t']
+    """
+    text = plain_text(data)
+    if text is None:
+        return None
+    root = _SST_ROOT.search(text, 0, 4096)
+    if root is None or text.count("<", 0, root.start()) != text.count("<?", 0, root.start()):
+        return None  # the root is not the first element
+    end = text.rfind("<")  # nothing but the root's end tag can come last: comments and PIs are not plain
+    body = text[root.end():end]
+    found = _PLAIN_STRING.findall(body)
+    if body.count("<") != 4 * len(found):
+        return None  # runs (<r>), phonetic text, an empty <t/>, other markup: the parser reads them
+    if "&" in body or "\r" in body or "_x" in body:
+        return [unescape(xml_unescape(t)) for t in found]
+    return found
+
+
+def parse_strings(data: bytes) -> list[str]:
+    """The shared string table read by ElementTree (each <si>, wherever it stands, by rich_text)."""
     strings = []
-    for _, el in ET.iterparse(io.BytesIO(pkg.read_xml(part))):
+    for _, el in ET.iterparse(io.BytesIO(data)):
         if local(el.tag) == "si":
             strings.append(rich_text(el))
             el.clear()
@@ -479,8 +518,8 @@ def read_worksheet(data: bytes, strings: list[str], formats: list[str], cache: d
 
     Parts written the plain way are scanned as text (_scan_worksheet: about a third of the time of
     building the element tree); anything else, and parts too large to hold as text twice, go through
-    ElementTree (walk_worksheet). Both read every cell alike. `cache`: the scan's cells by their
-    (t, stored text, s), to share between the worksheets of one workbook (same strings and formats).
+    ElementTree (walk_worksheet). Both read every cell alike. `cache`: the scan's cells by what follows
+    their r="A1", to share between the worksheets of one workbook (same strings and formats).
     """
     if len(data) <= WHOLE_PARSE_LIMIT:
         scanned = _scan_worksheet(data, strings, formats, cache)
@@ -536,16 +575,24 @@ def xml_unescape(text: str) -> str:
     return text
 
 
-def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: dict | None = None) -> tuple[dict, list] | None:
-    """read_worksheet's answer from a scan of the text, or None when the part is not written the plain way
-    Excel, WPS and LibreOffice write it (then ElementTree reads it).
+class _NotPlain(Exception):
+    """Raised from expat's handlers to stop at a comment, processing instruction or CDATA section."""
 
-    Parsing every <c> into an element tree costs several times a regular-expression scan of the text.
-    The scan only reads parts that are known to be well-formed (expat, without building anything, as
-    ElementTree would have), UTF-8, with the main namespace declared once on the root and nothing in
-    <sheetData> that changes how its text reads: no comments, processing instructions, CDATA or
-    namespace declarations. A cell whose content or attributes are not the plain shapes is parsed on
-    its own by ElementTree, so every cell reads exactly as read_worksheet's tree walk reads it.
+
+def _stop(*_) -> None:
+    raise _NotPlain
+
+
+def plain_text(data: bytes) -> str | None:
+    """The text of an XML part that a scan may read, or None when only a parser reads it right.
+
+    A part is plain when it is UTF-8 and well-formed (expat checks it, namespaces included, as
+    ElementTree would, without building anything) and holds no comment, processing instruction or
+    CDATA section anywhere (they could hide or hold markup a scan would misread; expat's handlers for
+    them stop the check at the first one, and a plain part calls none).
+
+    >>> plain_text(b'<?xml version="1.0" encoding="UTF-8"?><a>x</a>'), plain_text(b'<a><!-- x --></a>')
+    ('<?xml version="1.0" encoding="UTF-8"?><a>x</a>', None)
     """
     if data[:3] == b"\xef\xbb\xbf":
         data = data[3:]
@@ -555,16 +602,30 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: 
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         return None
     parser = expat.ParserCreate(None, "}")
+    parser.CommentHandler = parser.ProcessingInstructionHandler = parser.StartCdataSectionHandler = _stop
     try:
         parser.Parse(data, True)
-    except expat.ExpatError:
-        return None  # ElementTree gives the error and its position
-    text = data.decode("utf-8")
+    except (expat.ExpatError, _NotPlain):
+        return None  # ElementTree gives the error and its position, or reads what the scan would not
+    return data.decode("utf-8")
+
+
+def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: dict | None = None) -> tuple[dict, list] | None:
+    """read_worksheet's answer from a scan of the text, or None when the part is not written the plain way
+    Excel, WPS and LibreOffice write it (then ElementTree reads it).
+
+    Parsing every <c> into an element tree costs several times a regular-expression scan of the text.
+    The scan only reads plain parts (plain_text: well-formed, UTF-8, no comments, processing
+    instructions or CDATA) with the main namespace declared once on the root and no namespace
+    declarations in <sheetData>. A cell whose content or attributes are not the plain shapes is parsed
+    on its own by ElementTree, so every cell reads exactly as read_worksheet's tree walk reads it.
+    """
+    text = plain_text(data)
+    if text is None:
+        return None
     root = _ROOT.search(text, 0, 4096)
     if root is None or text.count("<", 0, root.start()) != text.count("<?", 0, root.start()):
         return None  # the root is not the first element
-    if text.find("<!", root.end()) >= 0 or text.find("<?", root.end()) >= 0:
-        return None  # a comment or CDATA could hide or hold markup the scan would misread
     prefix = root.group(1) or ""
     declared = _NS_DECLARATION.findall(root.group(0))
     uri = next((u for bound, u in reversed(declared) if bound == prefix), "")
@@ -582,21 +643,40 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: 
         return None
     scanner = _CellScanner(strings, formats, p, root.group(0), cache)
     cells = scanner.scan(body)
+    return cells, _scan_merges(text, end, p, scanner.rows.columns)
+
+
+def _scan_merges(text: str, start: int, p: str, columns: dict[str, int]) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of the first <mergeCells> after `start`, as walk_worksheet reads them.
+
+    The usual section (every element a <mergeCell ref="A1:C1"/>, as Excel writes it) is read by one
+    regular expression; any other spelling ($, quotes, other attributes) ref by ref through parse_range.
+    `columns`: column letters -> number, shared with the cell scan.
+    """
+    opening = re.compile(rf"<{p}mergeCells\b[^>]*?(/?)>").search(text, start)
+    if opening is None or opening.group(1):
+        return []
+    section = text[opening.end():text.find(f"</{p}mergeCells", opening.end())]
+    usual = re.findall(rf'<{p}mergeCell ref="([A-Z]{{1,3}})([0-9]+):([A-Z]{{1,3}})([0-9]+)"/>', section)
     merged = []
-    section = re.compile(rf"<{p}mergeCells\b[^>]*?(?:/>|>(.*?)</{p}mergeCells\s*>)", re.S).search(text, end)
-    if section and section.group(1):
-        columns = scanner.rows.columns
-        for ref in re.findall(rf"""<{p}mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']""", section.group(1)):
-            plain = _PLAIN_RANGE.fullmatch(ref)
-            if plain is None:
-                merged.append(parse_range(unescape_attr(ref)))
-                continue
-            l1, r1, l2, r2 = plain.groups()
+    if len(usual) == section.count("<"):  # each match holds one '<': no other markup was passed over
+        for l1, r1, l2, r2 in usual:
             c1 = columns.get(l1) or columns.setdefault(l1, column_number(l1))
             c2 = columns.get(l2) or columns.setdefault(l2, column_number(l2))
             r1, r2 = int(r1), int(r2)
-            merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-    return cells, [m for m in merged if m]
+            merged.append((r1, c1, r2, c2) if r1 <= r2 and c1 <= c2 else (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        return merged
+    for ref in re.findall(rf"""<{p}mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']""", section):
+        plain = _PLAIN_RANGE.fullmatch(ref)
+        if plain is None:
+            merged.append(parse_range(unescape_attr(ref)))
+            continue
+        l1, r1, l2, r2 = plain.groups()
+        c1 = columns.get(l1) or columns.setdefault(l1, column_number(l1))
+        c2 = columns.get(l2) or columns.setdefault(l2, column_number(l2))
+        r1, r2 = int(r1), int(r2)
+        merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return [m for m in merged if m]
 
 
 def unescape_attr(value: str) -> str:
@@ -605,6 +685,7 @@ def unescape_attr(value: str) -> str:
 
 
 NOT_PLAIN = SourceCell(None)  # _CellScanner._cell's answer for content the parser must read
+_UNSEEN = object()
 
 
 class _CellScanner:
@@ -618,66 +699,72 @@ class _CellScanner:
 
     def __init__(self, strings: list[str], formats: list[str], p: str, root_tag: str, cache: dict | None = None):
         self.rows = _RowReader(strings, formats)
-        self.plain = cache if cache is not None else {}  # (t, stored <v> text, s) -> its cell: equal cells shared
+        self.known = cache if cache is not None else {}  # what follows a <c>'s r="A1" -> its cell: equal cells shared
         self.strings, self.formats = strings, formats
         self.format_of: dict[str, str] = {}  # s attribute -> number format
         self.p = p
         self.root_tag = root_tag
         attrs = r"""((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
         self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
-        self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>'
-                                 rf'(?:<{p}v>([^<]*+)</{p}v></{p}c>|(.*?)</{p}c>)', re.S)
-        self.unusual_start = re.compile(rf"<{p}c[\t\r\n/>]")
+        self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"([^>/]*+>(?:<{p}v>[^<]*+</{p}v>|.*?))</{p}c>', re.S)
+        self.tail = re.compile(rf'(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(?:<{p}v>([^<]*+)</{p}v>\Z|(.*))', re.S)
         self.value_only = (f"<{p}v>", f"</{p}v>")
         self.formula_value = re.compile(rf"<{p}f>([^<]*)</{p}f><{p}v>([^<]*)</{p}v>")
         self.inline_text = re.compile(rf"""<{p}is><{p}t(?:\s+xml:space\s*=\s*["']preserve["'])?>([^<]*)</{p}t></{p}is>""")
 
     def scan(self, body: str) -> dict[tuple[int, int], SourceCell]:
         p = self.p
-        if body.count(f"<{p}c ") == body.count(f'<{p}c r="') and not self.unusual_start.search(body):
+        if body.count(f"<{p}c") == body.count(f'<{p}c r="'):  # every cell starts with its address
             matches = self.placed.findall(body)
             if len(matches) == body.count(f"</{p}c>"):  # no cell with content was passed over
                 return self._placed(matches)
         return self._every(body)
 
-    def _placed(self, matches: list[tuple]) -> dict[tuple[int, int], SourceCell]:
-        cells, columns, plain = self.rows.cells, self.rows.columns, self.plain
-        strings, formats = self.strings, self.format_of
-        v_open, v_close = self.value_only
-        for letters, digits, s, t, extra, v, content in matches:
-            if not v and not content:
-                continue
-            col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
-            row = int(digits)
-            if v and not extra:  # <v>…</v> alone, the usual cell
-                key = (t, v, s)  # cells are immutable: equal ones shared
-                cell = plain.get(key, plain)
-                if cell is plain:
-                    if t == "s" and v.isdigit() and int(v) < len(strings):  # the usual two first
-                        cell = SourceCell(strings[int(v)], None, None, formats.get(s) or self._format(s)) if strings[int(v)] else None
-                    elif not t and v and "&" not in v and "\r" not in v and not v.isspace():
-                        try:
-                            cell = SourceCell(excel_number(v), None, None, formats.get(s) or self._format(s))
-                        except (InvalidOperation, ValueError) as exc:
-                            raise ValueError(f"cell {a1(row, col)} holds {v!r}, not a value Excel can hold") from exc
-                    else:
-                        cell = self._cell(t or None, s or None, f"{v_open}{v}{v_close}", row, col)
-                    plain[key] = cell
-            else:
-                if content is None:
-                    content = f"{v_open}{v}{v_close}"
-                if extra:
-                    attrs = self._attributes(extra)
-                    s, t = (s or attrs.get("s"), t or attrs.get("t")) if attrs is not None else (s, t)
-                cell = self._cell(t or None, s or None, content, row, col) if not extra or attrs is not None else NOT_PLAIN
-                if cell is NOT_PLAIN:
-                    attributes = f'{f" s={s!r}" if s else ""}{f" t={t!r}" if t else ""}{extra}'
-                    cell = self._parsed(f'<{self.p}c r="{letters}{digits}"{attributes}>{content}</{self.p}c>', row, col)
+    def _placed(self, matches: list[tuple[str, str, str]]) -> dict[tuple[int, int], SourceCell]:
+        """The cells of (column letters, row digits, the rest of the <c> up to its </c>): a cell is
+        made once for each distinct rest (cells are immutable; the rest is all a cell's content
+        depends on), so most cells cost a lookup."""
+        cells, columns, known = self.rows.cells, self.rows.columns, self.known
+        for letters, digits, rest in matches:
+            cell = known.get(rest, _UNSEEN)
+            if cell is _UNSEEN:
+                cell = known[rest] = self._rest_cell(letters, digits, rest)
             if cell is not None:
-                if (row, col) in cells:  # two values for one cell: which would a spreadsheet program show?
-                    raise ValueError(f"two cells at {a1(row, col)}")
-                cells[(row, col)] = cell
+                col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
+                place = (int(digits), col)
+                if place in cells:  # two values for one cell: which would a spreadsheet program show?
+                    raise ValueError(f"two cells at {a1(*place)}")
+                cells[place] = cell
         return cells
+
+    def _rest_cell(self, letters: str, digits: str, rest: str) -> SourceCell | None:
+        """One cell from what follows its r="A1": ' s="3" t="s"><v>12</v>' (the usual shapes made here,
+        the others by _cell or, failing that, ElementTree)."""
+        s, t, extra, v, content = self.tail.match(rest).groups()
+        if not v and not content:
+            return None
+        row, col = int(digits), column_number(letters)
+        v_open, v_close = self.value_only
+        if v and not extra:  # <v>…</v> alone, the usual cell
+            if t == "s" and v.isdigit() and int(v) < len(self.strings):  # the usual two first
+                text = self.strings[int(v)]
+                return SourceCell(text, None, None, self.format_of.get(s) or self._format(s)) if text else None
+            if not t and "&" not in v and "\r" not in v and not v.isspace():
+                try:
+                    return SourceCell(excel_number(v), None, None, self.format_of.get(s) or self._format(s))
+                except (InvalidOperation, ValueError) as exc:
+                    raise ValueError(f"cell {a1(row, col)} holds {v!r}, not a value Excel can hold") from exc
+            return self._cell(t or None, s or None, f"{v_open}{v}{v_close}", row, col)
+        if content is None:
+            content = f"{v_open}{v}{v_close}"
+        if extra:
+            attrs = self._attributes(extra)
+            s, t = (s or attrs.get("s"), t or attrs.get("t")) if attrs is not None else (s, t)
+        cell = self._cell(t or None, s or None, content, row, col) if not extra or attrs is not None else NOT_PLAIN
+        if cell is NOT_PLAIN:
+            attributes = f'{f" s={s!r}" if s else ""}{f" t={t!r}" if t else ""}{extra}'
+            cell = self._parsed(f'<{self.p}c r="{letters}{digits}"{attributes}>{content}</{self.p}c>', row, col)
+        return cell
 
     def _format(self, s: str) -> str:
         """The number format of style index s ('' for none), remembered in format_of."""
@@ -748,7 +835,7 @@ class _CellScanner:
             if t == "inlineStr" and (inline := self.inline_text.fullmatch(content)):
                 return _make_cell("str", xml_unescape(inline.group(1)), None, s, self.strings, self.formats)
         except (InvalidOperation, ValueError, IndexError) as exc:  # 'NaN', 'INF', '1,5', a string index past the end
-            raise ValueError(f"cell {a1(row, col)} holds {_first_text(content)!r}, not a value Excel can hold") from exc
+            raise ValueError(f"cell {a1(row, col)} holds {_stored_text(content)!r}, not a value Excel can hold") from exc
         return NOT_PLAIN
 
     def _parsed(self, cell_text: str, row: int, col: int) -> SourceCell | None:
@@ -760,7 +847,7 @@ class _CellScanner:
         try:
             return self.rows.cell(element, *self.rows.tags[1:])
         except (InvalidOperation, ValueError, IndexError) as exc:
-            raise ValueError(f"cell {a1(row, col)} holds {element[0].text!r}, not a value Excel can hold") from exc
+            raise ValueError(f"cell {a1(row, col)} holds {stored_text(element, self.rows.tags[1])!r}, not a value Excel can hold") from exc
 
     def _element(self, cell_text: str) -> ET.Element:
         """One <c> (or <row> start) parsed by ElementTree inside a copy of the root's start tag (its namespaces)."""
@@ -775,9 +862,18 @@ class _CellScanner:
         return self._element(f"<{self.p}row{attrs}/>").get("r") if found is None else found.get("r")
 
 
-def _first_text(content: str) -> str:
-    match = re.search(r">([^<]*)<", content)
+def _stored_text(content: str) -> str:
+    """stored_text of a plain cell's content ('<f>1/0</f><v>NaN</v>' -> 'NaN'), for a message."""
+    match = re.search(r"<(?:\w+:)?v>([^<]*)<", content) or re.search(r">([^<]*)<", content)
     return xml_unescape(match.group(1)) if match else ""
+
+
+def stored_text(c: ET.Element, v_tag: str) -> str:
+    """The text a <c> element stores, for a message: its <v>'s, else its first child's ('' for none)."""
+    shown = c.find(v_tag)
+    if shown is None and len(c):
+        shown = c[0]
+    return (shown.text or "") if shown is not None else ""
 
 
 def _make_cell(kind: str | None, v: str | None, formula: str | None, s: str | None,
@@ -847,7 +943,7 @@ class _RowReader:
                 else:
                     cell = self.cell(c, v_tag, f_tag, is_tag)
             except (InvalidOperation, ValueError, IndexError) as exc:  # 'NaN', 'INF', '1,5', a string index past the end
-                raise ValueError(f"cell {a1(row, col)} holds {c[0].text if children else ''!r}, not a value Excel can hold") from exc
+                raise ValueError(f"cell {a1(row, col)} holds {stored_text(c, v_tag)!r}, not a value Excel can hold") from exc
             if cell is not None:
                 if (row, col) in cells:  # two values for one cell: which would a spreadsheet program show?
                     raise ValueError(f"two cells at {a1(row, col)}")
