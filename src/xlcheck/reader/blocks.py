@@ -6,7 +6,7 @@ the cell it came from, so that findings and fixes point at the right cell.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -162,17 +162,30 @@ def read_total(fc: FormCells, rows: range) -> dict:
     return {}
 
 
-def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]]) -> dict[str, tuple[int, int]]:
+_HEADER_FIELDS: dict[int, tuple[dict, dict[str, tuple[str, ...]]]] = {}  # id(wanted) -> (wanted, label -> fields)
+
+
+def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]],
+                   skip: Container[str] = ()) -> dict[str, tuple[int, int]]:
     """Map field names to the column span of their header cell in `row`.
 
-    wanted = {'budget': ('预算数', '全年预算数'), ...}: a header cell matches a field when its label
-    starts with one of the prefixes; the first match wins.
+    wanted = {'budget': ('预算数', '全年预算数'), ...} (a spec's columns): a header cell matches a field
+    when its label starts with one of the prefixes; the first match wins; fields in `skip` are not
+    looked for. The fields a label may head are worked out once per spec and label (the same headers
+    recur in every form).
     """
+    known = _HEADER_FIELDS.get(id(wanted))
+    if known is None or known[0] is not wanted or len(known[1]) > 2_000:
+        known = _HEADER_FIELDS[id(wanted)] = (wanted, {})
+    fields_of = known[1]
     found: dict[str, tuple[int, int]] = {}
     for col in grid.cols(row):
         label = grid.label(row, col)
-        for name, prefixes in wanted.items():
-            if name not in found and label.startswith(prefixes):
+        names = fields_of.get(label)
+        if names is None:
+            names = fields_of[label] = tuple(name for name, prefixes in wanted.items() if label.startswith(prefixes))
+        for name in names:
+            if name not in found and name not in skip:
                 found[name] = grid.span(row, col)
                 break
     return found
@@ -206,7 +219,7 @@ def budget_record(fc: FormCells, row: int, columns: dict[str, tuple[int, int]], 
 
 def is_indicator_header(grid: Grid, row: int, header: tuple[str, ...] = ("一级指", "二级指")) -> bool:
     """Whether `row` holds every header prefix of an indicator table ('一级指标', '二级指标')."""
-    return all(row in grid.rows_starting(prefix) for prefix in header)
+    return row in grid.rows_starting_all(header)
 
 
 def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[int, int]], int]:
@@ -221,7 +234,7 @@ def indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, 
 
 def _indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str, ...]]) -> tuple[dict[str, tuple[int, int]], int]:
     columns = header_columns(grid, header_row, wanted)
-    above = header_columns(grid, header_row - 1, {k: v for k, v in wanted.items() if k not in columns})
+    above = header_columns(grid, header_row - 1, wanted, skip=columns)
     if len(above) >= 2:  # a two-row header: 实际完成值, 分值, 得分 merged down beside 一级指标 | 二级指标 …
         columns.update(above)
     below = header_row + 1
@@ -258,8 +271,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
         return []
     first_data_col = min(span[0] for span in columns.values())
     under: dict[int, list[str]] = {}  # column -> the headers whose span covers it
-    header_rows = (set.intersection(*(grid.rows_starting(prefix) for prefix in header))  # is_indicator_header's rows
-                   if header else grid.rows)
+    header_rows = grid.rows_starting_all(header) if header else grid.rows  # is_indicator_header's rows
     split = "sign" in columns or "unit" in columns
     text = fc.text
     level1 = level2 = ""

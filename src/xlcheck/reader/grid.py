@@ -188,6 +188,15 @@ class Grid:
             found = self._row_sets[prefixes] = {row for row, _ in self.starting(prefixes)}
         return found
 
+    def rows_starting_all(self, prefixes: tuple[str, ...]) -> set[int]:
+        """The rows holding, for each of `prefixes` (one or more), a label that starts with it (an
+        indicator header: '一级指', '二级指')."""
+        key = ("all", prefixes)
+        found = self._row_sets.get(key)
+        if found is None:
+            found = self._row_sets[key] = set(self.rows).intersection(*(self.rows_starting(p) for p in prefixes))
+        return found
+
     def find(self, test: Callable[[str], bool], rows: Iterable[int]) -> list[tuple[int, int]]:
         """Every (row, col) among `rows` whose normalised text passes `test`, in reading order (a scan;
         for a search repeated over a sheet's forms, `where` and its kin use the index)."""

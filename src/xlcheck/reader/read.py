@@ -96,13 +96,33 @@ def table_anchors(grid: Grid) -> list[tuple[int, int]]:
     return sorted(set(anchors))
 
 
+_NAMING: dict[str, list[LayoutSpec]] = {}  # funding label -> the families naming it (the same labels recur)
+_PATTERNS: dict[str, re.Pattern] = {}  # a spec's requires/excludes, compiled
+
+
+def specs_naming(label: str) -> list[LayoutSpec]:
+    """The registered families whose funding labels name `label`, in registry order."""
+    named = _NAMING.get(label)
+    if named is None:
+        if len(_NAMING) > 2_000:
+            _NAMING.clear()
+        named = _NAMING[label] = [spec for spec in SPECS if spec.names_funding(label)]
+    return named
+
+
+def _pattern(text: str) -> re.Pattern:
+    pattern = _PATTERNS.get(text)
+    if pattern is None:
+        pattern = _PATTERNS[text] = re.compile(text)
+    return pattern
+
+
 def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
     """The first registered family that names this funding label (or marks its columns) and accepts the
     form's labels."""
-    label = grid.label(*anchor)
-    named = [spec for spec in SPECS if spec.names_funding(label)]
-    header_labels = [grid.label(anchor[0], c) for c in grid.cols(anchor[0])]
+    named = specs_naming(grid.label(*anchor))
     if not named and is_indicator_header(grid, anchor[0]):
+        header_labels = [grid.label(anchor[0], c) for c in grid.cols(anchor[0])]
         named = [spec for spec in SPECS if not spec.funding.labels and spec.indicators.marks
                  and spec.indicators.marked(header_labels)]
     if not named:
@@ -112,8 +132,8 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
     header = range(anchor[0], min(anchor[0] + 3, body.stop))
 
     def accepted(spec: LayoutSpec) -> bool:  # spec.accepts(the form's labels), by the sheet's index
-        return (all(grid.matching(re.compile(p), body) for p in spec.requires)
-                and not any(grid.matching(re.compile(p), body) for p in spec.excludes))
+        return (all(grid.matching(_pattern(p), body) for p in spec.requires)
+                and not any(grid.matching(_pattern(p), body) for p in spec.excludes))
 
     for spec in named:  # the first family whose funding columns fit, then the first that names the label
         if spec.funding.columns and any(funding_header(grid, row, spec) for row in header) and accepted(spec):
@@ -124,8 +144,7 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
 def has_funding_columns(grid: Grid, anchor: tuple[int, int]) -> bool:
     """Whether a family naming this funding label finds its budget and spending columns in the label's row
     or the two rows under it."""
-    label = grid.label(*anchor)
-    return any(funding_header(grid, row, spec) for spec in SPECS if spec.names_funding(label)
+    return any(funding_header(grid, row, spec) for spec in specs_naming(grid.label(*anchor))
                for row in range(anchor[0], anchor[0] + 3))
 
 
