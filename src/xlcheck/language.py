@@ -31,7 +31,9 @@ _SPACE = re.compile(r"\s+")
 def says_nothing(text: object) -> bool:
     """Whether a cell's text is empty or one of the words and signs that mean "nothing here":
     无, 无。, ——, —, /, 暂无, 不适用, ……, blank (and the variants -, --, \\, ..., N/A)."""
-    folded = _SPACE.sub("", unicodedata.normalize("NFKC", "" if text is None else str(text))).lower()
+    if text is None or text == "":  # the usual blank, without folding it
+        return True
+    folded = _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).lower()
     folded = folded.rstrip("。.,，;；、")
     return not folded or folded in NOTHING_WORDS or set(folded) <= NOTHING_SIGNS
 

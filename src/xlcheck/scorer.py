@@ -17,12 +17,12 @@ def score_forms(forms: list[Form], profile: Profile | None = None) -> list[Check
     checks = [Check(form, profile=profile, shared=shared) for form in forms]
     for check in checks:
         for rule in FORM_RULES:
-            rule(check)
+            rule.check(check)
     projects = [check.form for check in checks if check.form.kind == "project"]
     for check in checks:
         if check.form.kind == "department":
             for rule in WORKBOOK_RULES:
-                rule(check, projects)
+                rule.check(check, projects)
     return checks
 
 

@@ -57,8 +57,9 @@ def budget_weight(check: Check, row) -> Decimal:
 def explained(check: Check) -> bool:
     """Whether the form explains its deviations anywhere: 偏差大或目标未完成原因分析, or (national layout)
     any indicator's 偏差原因分析及改进措施 cell."""
-    texts = [check.form.deviation] + [str(r.deviation) for r in check.rows("indicators") if r.deviation is not None]
-    return not all(says_nothing(text) for text in texts)
+    if not says_nothing(check.form.deviation):
+        return True
+    return any(not says_nothing(str(r.deviation)) for r in check.rows("indicators") if r.deviation is not None)
 
 
 @rule("XC101", Severity.ERROR, "执行率")

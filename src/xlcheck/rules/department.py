@@ -47,8 +47,8 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
     Worked example: goal 15 (邀请企业参与工作全会, 获得省级…授牌) shares 2 names with 工业互联网大会支持经费
     and 1 with 经济运行和投资技改工作经费, whose goal text is the same -> 工业互联网大会支持经费.
     """
-    names = {id(p): {key(r["name"]) for r in p.records["indicators"]} for p in projects}
-    goal_texts = {id(p): key(p.records["goals"][0]["text"]) if p.records["goals"] else "" for p in projects}
+    candidates = [(p, {key(r["name"]) for r in p.records["indicators"]},  # each project's indicator names and goal text
+                   key(p.records["goals"][0]["text"]) if p.records["goals"] else "") for p in projects]
     wanted_by_goal: dict[object, set[str]] = {}  # each goal's indicator names
     for record in department.records.get("indicators", []):
         wanted_by_goal.setdefault(record.get("goal"), set()).add(key(record.get("name")))
@@ -57,9 +57,9 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
         number, text = goal.get("number"), key(goal.get("text"))
         wanted = wanted_by_goal.get(number, set())
         best, best_score = None, 0
-        for project in projects:
-            shared = len(wanted & names[id(project)])
-            score = shared * 2 + (goal_texts[id(project)] == text)
+        for project, names, goal_text in candidates:
+            shared = len(wanted & names)
+            score = shared * 2 + (goal_text == text)
             if score > best_score and shared * 2 >= len(wanted):
                 best, best_score = project, score
         if best is not None:

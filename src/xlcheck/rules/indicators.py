@@ -11,6 +11,7 @@ from the form's rule profile (profiles.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -65,6 +66,8 @@ LOWER_IS_BETTER_NAMES = ("调整率", "结余率", "经费控制率", "人员控
 # Names whose direction the name alone does not settle (a disease's 控制率 is higher-is-better): with a target
 # without ≥/≤ such a row is not scored by arithmetic either way (XC305, info).
 UNSURE_DIRECTION_NAMES = ("控制率", "控制数", "变动率")
+_LOWER_IS_BETTER = re.compile("|".join(LOWER_IS_BETTER_NAMES))  # one search, not one `in` per word
+_UNSURE_DIRECTION = re.compile("|".join(UNSURE_DIRECTION_NAMES))
 
 
 def assess_row(row, negative_level2: tuple[str, ...]) -> Assessment:
@@ -75,11 +78,11 @@ def assess_row(row, negative_level2: tuple[str, ...]) -> Assessment:
     """
     target, actual = parse_value(row.target), parse_value(row.actual)
     name = norm(row.name or "")
-    negative = row.level2.startswith(negative_level2) or any(word in name for word in LOWER_IS_BETTER_NAMES)
+    negative = row.level2.startswith(negative_level2) or _LOWER_IS_BETTER.search(name) is not None
     assessment = assess(target, actual, negative_hint=negative)
-    unsure = next((word for word in UNSURE_DIRECTION_NAMES if word in name), None)
-    if negative or unsure is None:
+    if negative or _UNSURE_DIRECTION.search(name) is None:
         return assessment
+    unsure = next(word for word in UNSURE_DIRECTION_NAMES if word in name)  # the first in the list's order
     lower = assess(target, actual, negative_hint=True)  # the same unless the target has no ≥/≤
     if (lower.status, lower.ratio) == (assessment.status, assessment.ratio):
         return assessment

@@ -47,7 +47,10 @@ def indicator_points(check: Check) -> Decimal | None:
 
 def indicator_sections(check: Check) -> list[tuple[Section, Decimal | None, frozenset[str]]]:
     """Each indicator section with its points and the keys of the sections inside it (itself included),
-    inner sections first, so that inference fills the smallest section before its parent."""
+    inner sections first, so that inference fills the smallest section before its parent. Worked out
+    once per form (XC301, XC307 and XC308 each use them)."""
+    if "indicator sections" in check.memo:
+        return check.memo["indicator sections"]
     found = []
     all_sections = [s for s in sections(check) if s.kind == "indicators"]
     for section in all_sections:
@@ -59,6 +62,7 @@ def indicator_sections(check: Check) -> list[tuple[Section, Decimal | None, froz
             keys |= inner
         found.append((section, points_of(check, section), frozenset(keys)))
     found.sort(key=lambda item: item[0].parent is None)
+    check.memo["indicator sections"] = found
     return found
 
 
