@@ -398,6 +398,19 @@ def test_the_fast_order_check_answers_as_the_element_walk(pieces, prefix):
     assert streamed_check(data) == walked
 
 
+@pytest.mark.parametrize("xml", [
+    '<worksheet xmlns="urn:m"><sheetData><row r="1" spans="1:2"><c r="A1" t="s"><v>0</v></c><c r="B1"/></row><row r="3"/></sheetData></worksheet>',
+    '<x:worksheet xmlns:x="urn:m"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="AB1"/></x:row>'
+    '<x:row r="4"><x:c r="C4"><x:is><x:t>行</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>',
+    '<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="urn:m"><sheetData/></worksheet>',
+])
+def test_plain_sheets_in_order_are_answered_by_the_fast_check(xml):
+    """A sheet written the plain way, with or without a prefix, is answered by the text scan itself."""
+    from xlcheck.writer import _plain_order_check
+
+    assert _plain_order_check(xml.encode()) == ("worksheet", "")
+
+
 def test_the_fast_order_check_reads_every_sheet_xlcheck_writes(tmp_path):
     """The sample's corrected copy: every worksheet (fixed sheets, the report sheet) is checked by the text
     scan, not handed over to the slower walk."""

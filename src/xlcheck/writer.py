@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
+import operator
 import os
 import posixpath
 import re
@@ -689,49 +691,51 @@ def _plain_order_check(data: bytes) -> tuple[str, str] | None:
     root = first.group(2).decode("ascii")
     if root != "worksheet":
         return root, ""
-    text = data.decode("utf-8", "surrogateescape")
-    p = f"{first.group(1).decode('ascii')}:" if first.group(1) else ""
-    opening = text.find(f"<{p}sheetData")
+    p = first.group(1) + b":" if first.group(1) else b""  # all of it read as bytes: the markup is ASCII
+    opening = data.find(b"<" + p + b"sheetData")
     if opening < 0:
         return None
-    if text.count("sheetData") != 1 + text.count(f"</{p}sheetData>") or text.count(f"<{p}sheetData") != 1:
+    if data.count(b"sheetData") != 1 + data.count(b"</" + p + b"sheetData>") or data.count(b"<" + p + b"sheetData") != 1:
         return None
-    start = text.find(">", opening) + 1
-    close = text.find(f"</{p}sheetData>", start)
-    body = "" if text[start - 2] == "/" else text[start:close] if close >= 0 else None
-    if body is None or "<!" in body or "<?" in body:
+    start = data.find(b">", opening) + 1
+    close = data.find(b"</" + p + b"sheetData>", start)
+    body = b"" if data[start - 2:start - 1] == b"/" else data[start:close] if close >= 0 else None
+    if body is None or b"<!" in body or b"<?" in body:
         return None
-    segments = body.split(f"<{p}row ")  # each row from its start to the next one's
-    closings = (body.count(f"</{p}row>"), body.count(f"</{p}c>")) if p else (0, 0)
-    if (segments[0].strip() or body.count(f"<{p}row") != len(segments) - 1 or body.count(f"<{p}c") != body.count(f"<{p}c ")
-            or body.count(":row") != (len(segments) - 1 + closings[0] if p else 0)
-            or body.count(":c") != (body.count(f"<{p}c ") + closings[1] if p else 0)):
+    row_open, row_close, cell_open = b"<" + p + b"row ", b"</" + p + b"row>", b"<" + p + b"c "
+    segments = body.split(row_open)  # each row from its start to the next one's
+    rows = segments[1:]
+    cell_count, closed_rows = body.count(cell_open), body.count(row_close)
+    if (segments[0].strip() or body.count(b"<" + p + b"row") != len(rows) or body.count(b"<" + p + b"c") != cell_count
+            or body.count(b":row") != (len(rows) + closed_rows if p else 0)
+            or body.count(b":c") != (cell_count + body.count(b"</" + p + b"c>") if p else 0)):
         return None  # a row or cell written another way, of another prefix, or outside its place: the walk reads it
-    number_re = re.compile(r'r="([0-9]+)"')
-    cell_re = re.compile(rf'<{p}c r="([A-Z]{{1,3}})([0-9]+)"')
-    row_close = f"</{p}row>"
-    last, cells_seen = 0, 0
-    for segment in segments[1:]:
-        found = number_re.match(segment)
-        if found is None or int(found.group(1)) <= last:
-            return None
-        last, number = int(found.group(1)), found.group(1)
-        tag_end = segment.find(">")
-        if segment[tag_end - 1] == "/":  # <row r="5"/>: nothing may follow it but space
+    numbers = re.findall(rb"<" + re.escape(p) + rb'row r="([0-9]+)"', body)
+    cells = re.findall(rb"<" + re.escape(p) + rb'c r="([A-Z]{1,3})([0-9]+)"', body)
+    if len(numbers) != len(rows) or len(cells) != cell_count:
+        return None  # a row or cell without r first
+    open_rows = 0
+    for segment in rows:  # each row closes where its segment ends: no row inside another
+        tag_end = segment.find(b">")
+        if segment[tag_end - 1:tag_end] == b"/":
             if segment[tag_end + 1:].strip():
                 return None
-            continue
-        if not segment.rstrip().endswith(row_close) or segment.count(row_close) != 1:
-            return None  # a row inside another
-        cells = cell_re.findall(segment)
-        cells_seen += len(cells)
-        if any(digits != number for _, digits in cells):
+        elif not segment.rstrip().endswith(row_close):
             return None
-        columns = [(len(letters), letters) for letters, _ in cells]
-        if any(a >= b for a, b in zip(columns, columns[1:])):
-            return None
-    if cells_seen != body.count(f"<{p}c "):
-        return None  # a cell without r first
+        else:
+            open_rows += 1
+    if closed_rows != open_rows:
+        return None
+    rows_in_order = [int(n) for n in numbers]
+    if rows_in_order[:1] == [0] or not all(map(operator.lt, rows_in_order, rows_in_order[1:])):
+        return None
+    # each cell in its own row (its number, as many times as the row has cells), in column order
+    owners = list(itertools.chain.from_iterable(map(itertools.repeat, numbers, (row.count(cell_open) for row in rows))))
+    if owners != [digits for _, digits in cells]:
+        return None
+    keys = [(int(digits), len(letters), letters) for letters, digits in cells]
+    if not all(map(operator.lt, keys, keys[1:])):
+        return None
     return root, ""
 
 
