@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlcheck.model import Sheet, SourceCell
+from xlcheck.reader.blocks import FormCells
 from xlcheck.reader.grid import Grid
 
 WORDS = ("预算执行情况", "预算数", "预算", "执行数", "一级指标", "一级指\n标", "二级指标", "项目名称", "自评表",
@@ -87,3 +88,16 @@ def test_equal_numbers_written_differently_keep_their_own_text():
         grid = Grid(sheet)
         assert [grid.label(row, 1) for row in range(1, len(order) + 1)] == [cell.text for cell in sheet.cells.values()]
     assert Grid(sheet_of({(1, 1): Decimal("1.50"), (2, 1): Decimal("1.5")})).exactly("1.50") == [(1, 1)]
+
+
+@settings_
+@given(cells, st.sampled_from(("General", "0.00%", "0%", "0.00")))
+def test_a_cells_text_read_from_its_label_is_its_text(found, number_format):
+    """Grid.text and FormCells.text take a number's text from its label (made once): the same text as
+    the cell's own (SourceCell.text, and .display as a form reads it: '97.00%' for 0.97 in '0.00%')."""
+    sheet = Sheet("表", {pos: SourceCell(value, error="#REF!" if value is None else None, number_format=number_format)
+                        for pos, value in found.items()})
+    grid, fc = Grid(sheet), FormCells(Grid(sheet))
+    for pos, cell in sheet.cells.items():
+        assert grid.text(*pos) == cell.text.strip()
+        assert fc.text(pos) == cell.display.strip()

@@ -12,20 +12,22 @@ from decimal import Decimal
 
 
 from ..language import is_blank, points_in, target_text  # noqa: F401 (points_in: rules import it from here)
-from ..model import CellRef, Form, SourceCell, column_letter
+from ..model import CellRef, Form, SourceCell, a1
 from ..values import find_total, has_percent, to_amount, to_decimal
 from .grid import Grid
 
-_LETTERS: dict[int, str] = {}  # column -> its letters (at most 16,384 of them)
+_ADDRESSES: dict[tuple[int, int], str] = {}  # (row, col) -> 'F6'
 _BLANK: dict[str, bool] = {}  # indicator name -> says nothing (无, ——): the same few names recur
 
 
 def address(pos: tuple[int, int]) -> str:
-    """model.a1(*pos), the column's letters remembered: (6, 6) -> 'F6'."""
-    letters = _LETTERS.get(pos[1])
-    if letters is None:
-        letters = _LETTERS[pos[1]] = column_letter(pos[1])
-    return f"{letters}{pos[0]}"
+    """model.a1(*pos), remembered: (6, 6) -> 'F6' (a form's cells sit in the same few places)."""
+    found = _ADDRESSES.get(pos)
+    if found is None:
+        if len(_ADDRESSES) > 20_000:
+            _ADDRESSES.clear()
+        found = _ADDRESSES[pos] = a1(*pos)
+    return found
 
 
 def says_nothing(name: str) -> bool:
@@ -137,7 +139,11 @@ class FormCells:
             return ""
         cell = self.used[pos] = self.grid.sheet.cells[pos]
         value = cell.value
-        return (value if type(value) is str else cell.display).strip()  # a text cell displays its text
+        if type(value) is str:
+            return value.strip()  # a text cell displays its text
+        if type(value) is Decimal and not cell.is_percent_format:
+            return self.grid.labels[pos]  # a number displays its text: its label, made once (Grid)
+        return cell.display.strip()
 
 
 def read_total(fc: FormCells, rows: range) -> dict:
@@ -323,7 +329,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "actual": actual,
             "weight": label_weight if label_weight is not None else fc.weight(weight_pos, f"分值（{name}）") if weight_pos else None,
             "score": score,
-            "score_text": grid.cell(*score_pos).text.strip() if score_pos else "",
+            "score_text": grid.text(*score_pos) if score_pos else "",
             "row": row,
             "name_cell": address(name_pos) if name_pos else None,
             "target_cell": address(target_pos) if target_pos else empty_cell(columns, "target", row),

@@ -113,6 +113,11 @@ class Grid:
     def label(self, row: int, col: int) -> str:
         return self.labels.get((row, col), "")
 
+    def text(self, row: int, col: int) -> str:
+        """cell.text.strip() of a cell that is there; a number's is its label (its text, made once)."""
+        cell = self.sheet.cells[(row, col)]
+        return self.labels[(row, col)] if type(cell.value) is Decimal else cell.text.strip()
+
     def ref(self, row: int, col: int) -> CellRef:
         return CellRef(self.name, row, col)
 

@@ -305,6 +305,11 @@ def read_groups(fc: FormCells, spec: LayoutSpec, first: int, table_end: int) -> 
     return goals, indicators
 
 
+def label_points(label: str) -> Decimal | None:
+    """points_in(label), without a regex for the many labels that write no points (no 分 in them)."""
+    return points_in(label) if "分" in label else None
+
+
 def alone_label(grid: Grid, row: int) -> str | None:
     """The label of a row that holds nothing else ('年度绩效目标1（40分）' merged across), or None."""
     cols = grid.cols(row)
@@ -322,7 +327,7 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int,
 
     def group_label(row: int) -> str | None:
         label = alone_label(grid, row)
-        return label if label is not None and points_in(label) is not None and not other_block(label) else None
+        return label if label is not None and label_points(label) is not None and not other_block(label) else None
 
     first = header_row
     while first - 1 >= header_row - 2 and group_label(first - 1) is not None:
@@ -333,7 +338,7 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int,
         if alone is not None and other_block(alone):
             continue
         if alone is not None:
-            points = points_in(alone)
+            points = label_points(alone)
             if points is not None:
                 found.append((row, grid.cols(row)[0], strip_points(alone).rstrip(":"), points))
             elif row > header_row:
@@ -344,7 +349,7 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int,
         for col in grid.cols(row):
             if col >= level1_col:
                 break
-            points = points_in(grid.label(row, col))
+            points = label_points(grid.label(row, col))
             if points is not None:
                 found.append((row, col, strip_points(grid.label(row, col)).rstrip(":"), points))
     sections = []
@@ -387,7 +392,7 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
             record["section"] = record["section"] or "indicators"
     for level in ("level1", "level2"):  # '产出指标（50分）', then '数量指标（20分）' inside it
         for record in indicators:
-            points = points_in(record[level]) if record[level] else None
+            points = label_points(record[level])
             if points is None:
                 continue
             key = f"{record['section']}/{strip_points(record[level])}"
