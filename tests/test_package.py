@@ -415,6 +415,54 @@ def test_corrupt_packages(rich, tmp_path):
     assert error_code(odd_encoding) == "corrupt"
 
 
+def test_members_inflated_in_one_call_read_as_zipfile_reads_them(rich, tmp_path):
+    """Package.read inflates a usual member in one call (_read_plainly): every member of the samples,
+    the templates and a package of stored, deflated and UTF-8-named members reads byte for byte as
+    zipfile reads it. A damaged member (its data, its local header's name) or one larger than the
+    budget left is handed to zipfile, which refuses it in its own words."""
+    from conftest import ROOT, SAMPLES
+    from xlcheck.package import Package
+
+    mixed = tmp_path / "mixed.xlsx"
+    with zipfile.ZipFile(rich) as zin, zipfile.ZipFile(mixed, "w") as zout:
+        for i, info in enumerate(zin.infolist()):
+            zout.writestr(info.filename, zin.read(info), zipfile.ZIP_STORED if i % 2 else zipfile.ZIP_DEFLATED)
+        zout.writestr("xl/media/图表.bin", bytes(range(256)) * 40, zipfile.ZIP_DEFLATED)
+        zout.writestr("xl/media/empty.bin", b"", zipfile.ZIP_DEFLATED)
+    books = [rich, mixed, *sorted(SAMPLES.glob("*.xlsx")), *sorted((ROOT / "templates").glob("*.xlsx"))]
+    for path in books:
+        with Package(path) as pkg:
+            for info in pkg.infos:
+                assert pkg._read_plainly(info) == pkg.zip.read(info), (path.name, info.filename)
+
+    def damaged(name: str, at: str) -> Path:
+        copy = tmp_path / f"damaged-{at}.xlsx"
+        copy.write_bytes(SAMPLES.joinpath("seed_mistakes.xlsx").read_bytes())
+        with zipfile.ZipFile(copy) as z:
+            info = z.getinfo(name)
+        data = bytearray(copy.read_bytes())
+        if at == "data":
+            start = info.header_offset + 30 + len(info.filename) + int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+            data[start + info.compress_size // 2] ^= 0x55
+        else:
+            data[info.header_offset + 30] = ord("y")  # 'xl/...' named 'yl/...' in the local header only
+        copy.write_bytes(bytes(data))
+        return copy
+
+    for at in ("data", "name"):
+        with Package(damaged("xl/worksheets/sheet2.xml", at)) as pkg:
+            assert pkg._read_plainly(pkg.find("xl/worksheets/sheet2.xml")) is None
+            with pytest.raises(WorkbookError) as caught:
+                pkg.read("xl/worksheets/sheet2.xml")
+            assert caught.value.code == "corrupt"
+    with Package(SAMPLES / "seed_mistakes.xlsx") as pkg:
+        pkg.used = pkg.max_bytes - 1000
+        assert pkg._read_plainly(pkg.find("xl/worksheets/sheet1.xml")) is None
+        with pytest.raises(WorkbookError) as caught:
+            pkg.read("xl/worksheets/sheet1.xml")
+        assert caught.value.code == "too_large"
+
+
 def test_zip_bombs(tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:

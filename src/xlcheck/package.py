@@ -21,6 +21,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from urllib.parse import unquote
@@ -212,6 +213,10 @@ class Package:
             raise WorkbookError.for_file("corrupt", self.path, f"missing part {name}")
         if info.flag_bits & 0x1:  # a zip-level password: not how Excel encrypts, but the same answer for the user
             raise WorkbookError.for_file("encrypted", self.path, f"{name} is encrypted in the zip")
+        data = self._read_plainly(info)
+        if data is not None:
+            self.used += len(data)
+            return data
         chunks = []
         try:
             with self.zip.open(info) as member:
@@ -226,6 +231,46 @@ class Package:
             kind = type(exc).__name__ if type(exc).__module__ in ("builtins", "zipfile") else f"{type(exc).__module__}.{type(exc).__name__}"
             raise WorkbookError.for_file("corrupt", self.path, f"cannot unpack {name} ({kind}: {exc})"[:300]) from None
         return b"".join(chunks)
+
+    def _read_plainly(self, info: zipfile.ZipInfo) -> bytes | None:
+        """A member stored or deflated the usual way, inflated in one call (zipfile's reader costs about
+        as much again in Python around zlib); None for anything else or anything amiss (other methods
+        or flags, a local header that does not agree, a short, long or damaged stream, a CRC mismatch,
+        more than the budget left): read then goes through zipfile, which refuses it in its own words.
+        The inflated size is capped at the budget left (plus one byte, to tell)."""
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & ~0x80E:
+            return None  # flags other than the deflate level (1-2), a data descriptor (3) and UTF-8 names (11)
+        try:
+            fp = self.zip.fp
+            fp.seek(info.header_offset)
+            header = fp.read(30)
+            if len(header) != 30 or header[:4] != b"PK\x03\x04":
+                return None
+            flags, = struct.unpack_from("<H", header, 6)
+            name_length, extra_length = struct.unpack_from("<HH", header, 26)
+            name = fp.read(name_length).decode("utf-8" if flags & 0x800 else "cp437")  # as zipfile decodes it
+            if flags & ~0x80E or name != info.orig_filename:
+                return None
+            fp.seek(extra_length, 1)
+            raw = fp.read(info.compress_size)
+        except (OSError, ValueError, AttributeError):  # a closed or unseekable file, undecodable name
+            return None
+        left = self.max_bytes - self.used
+        if len(raw) != info.compress_size or info.file_size > left:
+            return None
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = raw
+        else:
+            inflater = zlib.decompressobj(-15)
+            try:
+                data = inflater.decompress(raw, info.file_size + 1)
+            except zlib.error:
+                return None
+            if not inflater.eof or inflater.unconsumed_tail or inflater.unused_data:
+                return None
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return None
+        return data
 
     def rewind(self) -> None:
         """Start a new pass over the parts with the whole budget, as a fresh open would (the writer
@@ -361,9 +406,10 @@ def _content_type(pkg: Package, part: str) -> str:
     return ""
 
 
-def sheet_entries(pkg: Package, wb_part: str) -> list[dict]:
-    """Every sheet listed in workbook.xml, in order: name, state, rid, kind ('worksheet', 'chartsheet' ...), part."""
-    rels = read_rels(pkg, wb_part)
+def sheet_entries(pkg: Package, wb_part: str, rels: dict[str, tuple[str, str]] | None = None) -> list[dict]:
+    """Every sheet listed in workbook.xml, in order: name, state, rid, kind ('worksheet', 'chartsheet' ...), part.
+    `rels`: the workbook part's read_rels, when the caller has read them."""
+    rels = read_rels(pkg, wb_part) if rels is None else rels
     entries = []
     sheets = [el for section in ET.fromstring(pkg.read_xml(wb_part)) if local(section.tag) == "sheets" for el in section]
     for el in sheets:
@@ -743,8 +789,6 @@ class _CellScanner:
         s, t, extra, v, content = self.tail.match(rest).groups()
         if not v and not content:
             return None
-        row, col = int(digits), column_number(letters)
-        v_open, v_close = self.value_only
         if v and not extra:  # <v>…</v> alone, the usual cell
             if t == "s" and v.isdigit() and int(v) < len(self.strings):  # the usual two first
                 text = self.strings[int(v)]
@@ -753,7 +797,10 @@ class _CellScanner:
                 try:
                     return SourceCell(excel_number(v), None, None, self.format_of.get(s) or self._format(s))
                 except (InvalidOperation, ValueError) as exc:
-                    raise ValueError(f"cell {a1(row, col)} holds {v!r}, not a value Excel can hold") from exc
+                    raise ValueError(f"cell {a1(int(digits), column_number(letters))} holds {v!r}, not a value Excel can hold") from exc
+        row, col = int(digits), column_number(letters)
+        v_open, v_close = self.value_only
+        if v and not extra:
             return self._cell(t or None, s or None, f"{v_open}{v}{v_close}", row, col)
         if content is None:
             content = f"{v_open}{v}{v_close}"
@@ -1014,8 +1061,8 @@ def read_package(pkg: Package) -> tuple[list[Sheet], list[dict]]:
     try:
         with _without_cyclic_gc():
             wb_part = workbook_part(pkg)
-            entries = sheet_entries(pkg, wb_part)
             rels = read_rels(pkg, wb_part)
+            entries = sheet_entries(pkg, wb_part, rels)
             by_kind = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
             strings = shared_strings(pkg, by_kind.get("sharedStrings"))
             formats = cell_formats(pkg, by_kind.get("styles"))
