@@ -99,13 +99,15 @@ def planned_outputs(files: list[Path], folder: Path | None) -> list[Path]:
 
 def slim(report: FileReport) -> FileReport:
     """The report without what only the worker needed: each form keeps its sheet, kind, name and
-    total; its cells, its budget/goal/indicator records and the
-    rules' working memos (the form's and the workbook's) are dropped."""
+    total; its cells, its budget/goal/indicator records, the texts, fields, sections and notes the
+    rules read, and the rules' working memos (the form's and the workbook's) are dropped (a third
+    less to pickle back to the parent)."""
     if not report.checks:
         return report
     checks = [dataclasses.replace(
         check,
-        form=dataclasses.replace(check.form, records={}, cells={}, unreadable=[]),
+        form=dataclasses.replace(check.form, records={}, cells={}, unreadable=[], notes=[], fields={}, sections=[],
+                                 weights={}, deviation="", improvement=""),
         memo={},
         shared={},
     ) for check in report.checks]
