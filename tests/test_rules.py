@@ -167,3 +167,26 @@ def test_total_fix_keeps_the_surrounding_text(tmp_path, layout):
     assert (total.reported, total.expected) == ("98.45", "98.54")
     if isinstance(total.expected_value, str):
         assert "自评得分" in total.expected_value and "98.54分" in total.expected_value
+
+
+@pytest.mark.parametrize("sample", ["seed_mistakes.xlsx", "family_mistakes.xlsx", "national_mistakes.xlsx"])
+def test_each_form_is_checked_as_if_alone(sample):
+    """The forms of one workbook share the work of assessing the rows they repeat (a department form repeats
+    its projects' indicators): each form's findings and recomputed values are still exactly those it gets
+    checked alone (the department-against-projects rules XC501/XC502 aside)."""
+    from xlcheck.reader import read_forms
+    from xlcheck.scorer import score_forms
+    from xlcheck.workbook import open_workbook
+
+    def forms():
+        with open_workbook(SAMPLES / sample) as book:
+            return read_forms(book)
+
+    together = score_forms(forms())
+    alone = [score_forms([form])[0] for form in forms()]
+    assert len(together) == len(alone) > 1
+    for one, other in zip(together, alone):
+        own = [f for f in one.findings if f.rule not in ("XC501", "XC502")]
+        assert own == other.findings, one.form.name
+        assert one.settled == other.settled, one.form.name
+    assert any(f.rule == "XC301" for check in together for f in check.findings)  # the rows' assessments matter here

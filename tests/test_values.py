@@ -194,6 +194,16 @@ def test_seed_explanations():
     assert "100%，0投诉" in leading.explanation and leading.status == "met"
 
 
+def test_explanation_says_where_a_picked_number_came_from():
+    """An actual read out of a longer text is named with its source; one that is the whole cell is not."""
+    picked = assess(parse_value("≥95%"), parse_value("90%，3户投诉"))
+    assert picked.explanation == "实际 90%（取自“90%，3户投诉”） / 目标 ≥95% ≈ 0.9474"
+    assert assess(parse_value("≥5户"), parse_value("预备户转正4户")).explanation.startswith("实际 4户（取自“预备户转正4户”）")
+    whole = assess(parse_value("≥95%"), parse_value(" 90 % "))
+    assert whole.explanation == "实际 90 % / 目标 ≥95% ≈ 0.9474"
+    assert assess(parse_value("≥95"), D("90.5")).explanation == "实际 90.5 / 目标 ≥95 ≈ 0.9526"  # a number cell
+
+
 # --------------------------------------------------------------------------------------------
 # Rounding and formatting
 # --------------------------------------------------------------------------------------------
