@@ -217,6 +217,22 @@ def test_bad_cells_are_refused_alike(cells, message):
             read(worksheet(cells), STRINGS, FORMATS)
 
 
+def test_source_cells_are_frozen_values():
+    """SourceCell sets its fields itself (faster than the dataclass's __init__) and stays a frozen value:
+    equal and hashed by its fields, keywords and defaults as declared, replace() and pickling work."""
+    import dataclasses
+    import pickle
+
+    cell = SourceCell(Decimal("0.8"), None, None, "0%")
+    assert cell == SourceCell(value=Decimal("0.8"), number_format="0%") and hash(cell) == hash(SourceCell(Decimal("0.8"), number_format="0%"))
+    assert cell != SourceCell(Decimal("0.8")) and SourceCell("x") == SourceCell("x", None, None, "General")
+    assert dataclasses.replace(cell, number_format="General") == SourceCell(Decimal("0.8"))
+    assert pickle.loads(pickle.dumps(cell)) == cell and repr(cell) == "SourceCell(value=Decimal('0.8'), formula=None, error=None, number_format='0%')"
+    assert cell.display == "80%" and SourceCell(None, "1/0", "#DIV/0!").text == "#DIV/0!"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cell.value = Decimal(1)
+
+
 def outcome(read, *args):
     """What a reader gives, or the error it raises (a bad cell must be refused alike by both)."""
     try:

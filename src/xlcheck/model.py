@@ -61,7 +61,7 @@ class CellRef:
         return f"{self.sheet}!{self.address}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SourceCell:
     """One non-empty cell as stored in the workbook.
 
@@ -76,6 +76,17 @@ class SourceCell:
     formula: str | None = None
     error: str | None = None
     number_format: str = "General"
+
+    def __init__(self, value: str | Decimal | bool | None, formula: str | None = None, error: str | None = None,
+                 number_format: str = "General"):
+        # A workbook makes thousands: the fields go straight into the instance's dict, where the frozen
+        # dataclass's own __init__ would set each through object.__setattr__ (about twice the time).
+        # Still frozen: assigning a field afterwards raises FrozenInstanceError.
+        fields = self.__dict__
+        fields["value"] = value
+        fields["formula"] = formula
+        fields["error"] = error
+        fields["number_format"] = number_format
 
     @property
     def text(self) -> str:

@@ -754,13 +754,14 @@ class _CellScanner:
         self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
         self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"([^>/]*+>(?:<{p}v>[^<]*+</{p}v>|.*?))</{p}c>', re.S)
         self.tail = re.compile(rf'(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(?:<{p}v>([^<]*+)</{p}v>\Z|(.*))', re.S)
+        self.unaddressed = re.compile(rf'<{p}c(?! r=")')
         self.value_only = (f"<{p}v>", f"</{p}v>")
         self.formula_value = re.compile(rf"<{p}f>([^<]*)</{p}f><{p}v>([^<]*)</{p}v>")
         self.inline_text = re.compile(rf"""<{p}is><{p}t(?:\s+xml:space\s*=\s*["']preserve["'])?>([^<]*)</{p}t></{p}is>""")
 
     def scan(self, body: str) -> dict[tuple[int, int], SourceCell]:
         p = self.p
-        if body.count(f"<{p}c") == body.count(f'<{p}c r="'):  # every cell starts with its address
+        if not self.unaddressed.search(body):  # every cell starts with its address
             matches = self.placed.findall(body)
             if len(matches) == body.count(f"</{p}c>"):  # no cell with content was passed over
                 return self._placed(matches)
