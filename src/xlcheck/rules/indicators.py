@@ -48,7 +48,8 @@ def assessed_rows(check: Check) -> list[tuple[object, Assessment]]:
         for row in check.rows("indicators"):
             if row.score is None and row.weight is None:
                 continue
-            if type(row.target) is not str or type(row.actual) is not str:  # a number is keyed by its text only
+            if type(row.target) is not str or type(row.actual) is not str:
+                # not text (a number cell): equal keys may read differently (1 and 1.0), so it is assessed as it is
                 assessed.append((row, assess_row(row, negative_level2)))
                 continue
             key = (row.target, row.actual, row.name, row.level2, negative_level2)
