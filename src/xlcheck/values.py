@@ -734,9 +734,11 @@ def _factors(target: Value, actual: Value) -> tuple[Decimal, Decimal, str] | Ass
     return ONE, ONE, "（单位只写在一侧）"
 
 
+_MULTIPLIER_NAMES = {v: k for k, v in _MULTIPLIERS.items()}  # 10000 -> '万'
+
+
 def _scaled_unit(value: Value) -> str:
-    names = {v: k for k, v in _MULTIPLIERS.items()}
-    return names.get(value.scale, "") + _base_unit(value.unit)
+    return _MULTIPLIER_NAMES.get(value.scale, "") + _base_unit(value.unit)
 
 
 def _assess_number(target: Value, actual: Value, negative: bool) -> Assessment:
@@ -839,15 +841,15 @@ def _assess_words(target: Value, actual: Value) -> Assessment:
 
 
 def _assess(target: Value, actual: Value, negative_hint: bool) -> Assessment:
-    T, A = _shown(target), _shown(actual)
+    # the values as shown (_shown) are worked out where an explanation uses them, not for every pair
     if target.kind == "empty":
         return _unknown("年初目标值为空，无法判断")
     if actual.kind == "empty":
-        return _unknown(f"实际完成值为空，无法判断是否达到目标“{T}”")
+        return _unknown(f"实际完成值为空，无法判断是否达到目标“{_shown(target)}”")
     if target.kind == "unknown":
-        return _unknown(f"无法理解目标值“{T}”，不能判断")
+        return _unknown(f"无法理解目标值“{_shown(target)}”，不能判断")
     if _key(target.text) == _key(actual.text):
-        return _met(f"实际“{A}”与目标相同，已达成")
+        return _met(f"实际“{_shown(actual)}”与目标相同，已达成")
     if target.kind == "deadline":
         return _assess_deadline(target, actual)
     if target.kind == "ordinal":
@@ -855,12 +857,12 @@ def _assess(target: Value, actual: Value, negative_hint: bool) -> Assessment:
     if target.kind == "qualitative":
         return _assess_words(target, actual)
     if actual.kind != "number" or actual.number is None:
-        return _unknown(f"实际“{A}”不是一个数量，无法与目标 {T} 比较")
+        return _unknown(f"实际“{_shown(actual)}”不是一个数量，无法与目标 {_shown(target)} 比较")
     plain = not _has_comparator(target.text)
     if target.kind == "range":
         return _assess_range(target, actual, negative_hint and plain)
     if target.number is None:
-        return _unknown(f"无法理解目标值“{T}”，不能判断")
+        return _unknown(f"无法理解目标值“{_shown(target)}”，不能判断")
     negative = target.direction == "negative" or (plain and (negative_hint or target.number == 0))
     return _assess_number(target, actual, negative)
 
