@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
 import io
 import os
@@ -680,7 +681,8 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: 
     if any(u in (uri, *(ns[1:-1] for ns in MAIN_NAMESPACES)) for bound, u in declared if bound != prefix):
         return None  # the main namespace under a second prefix: its cells would be missed
     p = prefix + ":" if prefix else ""
-    opening = re.compile(rf"<{p}sheetData\b[^>]*?(/?)>").search(text, root.end())
+    spelling = _spelling(p)
+    opening = spelling.sheet_data.search(text, root.end())
     if opening is None:
         return None
     end = opening.end() if opening.group(1) else text.find(f"</{p}sheetData>", opening.end())
@@ -689,21 +691,45 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: 
         return None
     scanner = _CellScanner(strings, formats, p, root.group(0), cache)
     cells = scanner.scan(body)
-    return cells, _scan_merges(text, end, p, scanner.rows.columns)
+    return cells, _scan_merges(text, end, spelling, scanner.rows.columns)
 
 
-def _scan_merges(text: str, start: int, p: str, columns: dict[str, int]) -> list[tuple[int, int, int, int]]:
+class _Spelling:
+    """The scan's regular expressions for one namespace prefix p ('' or 'x:'), compiled once: looking
+    each up in re's cache again for every worksheet costs more than some of the searches."""
+
+    def __init__(self, p: str):
+        self.p = p
+        attrs = r"""((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
+        self.sheet_data = re.compile(rf"<{p}sheetData\b[^>]*?(/?)>")
+        self.merge_cells = re.compile(rf"<{p}mergeCells\b[^>]*?(/?)>")
+        self.usual_merge = re.compile(rf'<{p}mergeCell ref="([A-Z]{{1,3}})([0-9]+):([A-Z]{{1,3}})([0-9]+)"/>')
+        self.any_merge = re.compile(rf"""<{p}mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']""")
+        self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
+        self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"([^>/]*+>(?:<{p}v>[^<]*+</{p}v>|.*?))</{p}c>', re.S)
+        self.tail = re.compile(rf'(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(?:<{p}v>([^<]*+)</{p}v>\Z|(.*))', re.S)
+        self.unaddressed = re.compile(rf'<{p}c(?! r=")')
+        self.formula_value = re.compile(rf"<{p}f>([^<]*)</{p}f><{p}v>([^<]*)</{p}v>")
+        self.inline_text = re.compile(rf"""<{p}is><{p}t(?:\s+xml:space\s*=\s*["']preserve["'])?>([^<]*)</{p}t></{p}is>""")
+
+
+@functools.lru_cache(maxsize=8)
+def _spelling(p: str) -> _Spelling:
+    return _Spelling(p)
+
+
+def _scan_merges(text: str, start: int, spelling: _Spelling, columns: dict[str, int]) -> list[tuple[int, int, int, int]]:
     """The merged ranges of the first <mergeCells> after `start`, as walk_worksheet reads them.
 
     The usual section (every element a <mergeCell ref="A1:C1"/>, as Excel writes it) is read by one
     regular expression; any other spelling ($, quotes, other attributes) ref by ref through parse_range.
     `columns`: column letters -> number, shared with the cell scan.
     """
-    opening = re.compile(rf"<{p}mergeCells\b[^>]*?(/?)>").search(text, start)
+    opening = spelling.merge_cells.search(text, start)
     if opening is None or opening.group(1):
         return []
-    section = text[opening.end():text.find(f"</{p}mergeCells", opening.end())]
-    usual = re.findall(rf'<{p}mergeCell ref="([A-Z]{{1,3}})([0-9]+):([A-Z]{{1,3}})([0-9]+)"/>', section)
+    section = text[opening.end():text.find(f"</{spelling.p}mergeCells", opening.end())]
+    usual = spelling.usual_merge.findall(section)
     merged = []
     if len(usual) == section.count("<"):  # each match holds one '<': no other markup was passed over
         for l1, r1, l2, r2 in usual:
@@ -712,7 +738,7 @@ def _scan_merges(text: str, start: int, p: str, columns: dict[str, int]) -> list
             r1, r2 = int(r1), int(r2)
             merged.append((r1, c1, r2, c2) if r1 <= r2 and c1 <= c2 else (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
         return merged
-    for ref in re.findall(rf"""<{p}mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']""", section):
+    for ref in spelling.any_merge.findall(section):
         plain = _PLAIN_RANGE.fullmatch(ref)
         if plain is None:
             merged.append(parse_range(unescape_attr(ref)))
@@ -750,14 +776,10 @@ class _CellScanner:
         self.format_of: dict[str, str] = {}  # s attribute -> number format
         self.p = p
         self.root_tag = root_tag
-        attrs = r"""((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
-        self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
-        self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"([^>/]*+>(?:<{p}v>[^<]*+</{p}v>|.*?))</{p}c>', re.S)
-        self.tail = re.compile(rf'(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(?:<{p}v>([^<]*+)</{p}v>\Z|(.*))', re.S)
-        self.unaddressed = re.compile(rf'<{p}c(?! r=")')
+        spelling = _spelling(p)
+        self.every, self.placed, self.tail, self.unaddressed = spelling.every, spelling.placed, spelling.tail, spelling.unaddressed
+        self.formula_value, self.inline_text = spelling.formula_value, spelling.inline_text
         self.value_only = (f"<{p}v>", f"</{p}v>")
-        self.formula_value = re.compile(rf"<{p}f>([^<]*)</{p}f><{p}v>([^<]*)</{p}v>")
-        self.inline_text = re.compile(rf"""<{p}is><{p}t(?:\s+xml:space\s*=\s*["']preserve["'])?>([^<]*)</{p}t></{p}is>""")
 
     def scan(self, body: str) -> dict[tuple[int, int], SourceCell]:
         p = self.p
