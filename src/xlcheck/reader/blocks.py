@@ -175,13 +175,15 @@ def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]],
                    skip: Container[str] = ()) -> dict[str, tuple[int, int]]:
     """Map field names to the column span of their header cell in `row`.
 
-    wanted = {'budget': ('预算数', '全年预算数'), ...} (a spec's columns): a header cell matches a field
+    wanted = {'budget': ('预算数', '全年预算数'), ...} (a spec's columns, never changed): a header cell matches a field
     when its label starts with one of the prefixes; the first match wins; fields in `skip` are not
     looked for. The fields a label may head are worked out once per spec and label (the same headers
     recur in every form).
     """
     known = _HEADER_FIELDS.get(id(wanted))
     if known is None or known[0] is not wanted or len(known[1]) > 2_000:
+        if len(_HEADER_FIELDS) > 200:  # the specs' column dicts are a few dozen; any other caller's are dropped
+            _HEADER_FIELDS.clear()
         known = _HEADER_FIELDS[id(wanted)] = (wanted, {})
     fields_of = known[1]
     found: dict[str, tuple[int, int]] = {}
