@@ -1113,9 +1113,11 @@ def _remove_stale_temps(dst: Path) -> None:
     writing: those whose writing process no longer exists. A live process's temporary file is kept."""
     if os.name != "posix":  # os.kill(pid, 0) only probes on POSIX
         return
-    pattern = re.compile(rf"\.{re.escape(_short_name(dst.name))}\.(\d+)\.[^.]+\.tmp")
-    try:
-        candidates = [entry for entry in os.scandir(dst.parent) if pattern.fullmatch(entry.name)]
+    prefix = f".{_short_name(dst.name)}."
+    pattern = re.compile(rf"{re.escape(prefix)}(\d+)\.[^.]+\.tmp")
+    try:  # a batch writes each output here: the prefix test keeps a folder of thousands cheap to scan
+        with os.scandir(dst.parent) as entries:
+            candidates = [entry for entry in entries if entry.name.startswith(prefix) and pattern.fullmatch(entry.name)]
     except OSError:
         return
     for entry in candidates:
