@@ -5,8 +5,10 @@ Safety first: the format is decided by the file's bytes; zip packages are checke
 part is refused if it carries a DOCTYPE (the only place entities can be declared); password-protected
 workbooks are recognised. Every failure becomes a WorkbookError with a code and a Chinese message.
 
-.xlsx/.xlsm (and WPS .et saved as OOXML) are read straight from the zip with ElementTree (each
-worksheet parsed whole, or with iterparse when it is very large); .xls (OLE2/BIFF) with python-calamine.
+.xlsx/.xlsm (and WPS .et saved as OOXML) are read straight from the zip. Worksheets and the shared
+strings written the plain way are scanned as text once expat has found them well-formed (plain_text);
+anything else goes through ElementTree (a worksheet parsed whole, or with iterparse when it is very
+large), which reads every cell alike. .xls (OLE2/BIFF) is read with python-calamine.
 The Package class and the part helpers (read_rels, sheet_entries ...) are shared with writer.py.
 """
 
