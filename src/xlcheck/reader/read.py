@@ -136,7 +136,7 @@ def choose_spec(grid: Grid, anchor: tuple[int, int], body: range) -> LayoutSpec:
                 and not any(grid.matching(_pattern(p), body) for p in spec.excludes))
 
     for spec in named:  # the first family whose funding columns fit, then the first that names the label
-        if spec.funding.columns and any(funding_header(grid, row, spec) for row in header) and accepted(spec):
+        if spec.funding.columns and accepted(spec) and any(funding_header(grid, row, spec) for row in header):
             return spec
     return next((spec for spec in named if accepted(spec)), named[0] if named else SPECS[-1])
 
