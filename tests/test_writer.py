@@ -20,6 +20,7 @@ from pkgcompare import cells_by_sheet, check_sheet_xml, members
 from richbook import MAIN_SHEET, build_cfb, read_part, rewrite_parts, write_minimal, write_rich
 from xlcheck.model import CellFix
 from xlcheck.package import WorkbookError
+from xlcheck import writer
 from xlcheck.writer import Table, shift_formula, write_corrected
 
 REPORT = "核查结果"
@@ -72,6 +73,64 @@ def test_unchanged_parts_keep_their_bytes_order_and_compression(books):
     # The main sheet already had comments and VML: both are extended, not replaced.
     assert read_part(dst, "xl/drawings/vmlDrawing1.vml").startswith(read_part(src, "xl/drawings/vmlDrawing1.vml")[:-6])
     assert read_part(dst, "xl/worksheets/_rels/sheet1.xml.rels") == read_part(src, "xl/worksheets/_rels/sheet1.xml.rels")
+
+
+def test_unchanged_parts_are_copied_still_compressed_and_the_copy_is_a_sound_zip(books, tmp_path):
+    """An unchanged part is copied as the input stores it (the same compressed bytes, CRC, time and
+    attributes); every member of the copy unzips with its CRC checked; a changed part is deflated afresh."""
+    src, dst, _ = books
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst) as zout:
+        assert zout.testzip() is None
+        old = {info.filename: info for info in zin.infolist()}
+        kept = [info for info in zout.infolist() if info.filename in old and zin.read(info.filename) == zout.read(info)]
+        assert len(kept) >= 3, [info.filename for info in kept]
+        for info in kept:
+            before = old[info.filename]
+            assert (info.CRC, info.compress_size, info.date_time, info.external_attr) == \
+                   (before.CRC, before.compress_size, before.date_time, before.external_attr)
+            assert stored_bytes(dst, info) == stored_bytes(src, before), info.filename
+        changed = zout.getinfo("xl/worksheets/sheet1.xml")
+        assert changed.compress_type == zipfile.ZIP_DEFLATED and zout.read(changed) != zin.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_damaged_unchanged_part_is_refused_not_copied(books, tmp_path):
+    """A part the writer would copy still compressed is inflated and its CRC checked first: a damaged one
+    makes the input 'corrupt' and nothing is written (never a copy that carries the damage)."""
+    src, _, _ = books
+    damaged = tmp_path / "damaged.xlsx"
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as z:
+        info = z.getinfo("docProps/app.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    data[start + info.compress_size // 2] ^= 0x55
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError) as caught:
+        write_corrected(damaged, tmp_path / "out.xlsx", FIXES, TABLES)
+    assert caught.value.code == "corrupt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.xlsx"]
+
+
+def test_the_zip_writer_counts_past_65535_members():
+    """More members than the end record's 16-bit count: the ZIP64 end record carries it, as zipfile writes it."""
+    import io
+
+    buffer = io.BytesIO()
+    out = writer._ZipOut(buffer)
+    for number in range(70000):
+        out.add(f"p/{number}.xml", b"<a/>", (1980, 1, 1, 0, 0, 0), number % 2 == 0, 0, 3)
+    out.close()
+    with zipfile.ZipFile(buffer) as z:
+        infos = z.infolist()
+        assert len(infos) == 70000 and infos[-1].filename == "p/69999.xml"
+        assert z.read("p/69999.xml") == b"<a/>" and z.read("p/0.xml") == b"<a/>"
+
+
+def stored_bytes(path, info) -> bytes:
+    """A member's bytes as the zip stores them (still compressed)."""
+    data = path.read_bytes()
+    name_length, extra_length = (int.from_bytes(data[info.header_offset + at:info.header_offset + at + 2], "little") for at in (26, 28))
+    start = info.header_offset + 30 + name_length + extra_length
+    return data[start:start + info.compress_size]
 
 
 def test_only_the_fixed_cells_differ(books):
@@ -185,14 +244,14 @@ def test_a_failed_write_leaves_no_temp_file_and_the_old_output(books, tmp_path, 
     dst.write_bytes(b"old output")
     calls = []
 
-    def failing_writestr(self, *args, **kwargs):
+    def failing_member(self, *args, **kwargs):  # the fifth part written to the disk fails
         calls.append(1)
         if len(calls) == 5:
             raise OSError("disk full")
         return original(self, *args, **kwargs)
 
-    original = zipfile.ZipFile.writestr
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
+    original = writer._ZipOut._member
+    monkeypatch.setattr(writer._ZipOut, "_member", failing_member)
     with pytest.raises(OSError, match="disk full"):
         write_corrected(src, dst, FIXES, TABLES)
     assert dst.read_bytes() == b"old output"

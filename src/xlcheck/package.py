@@ -216,10 +216,10 @@ class Package:
             raise WorkbookError.for_file("corrupt", self.path, f"missing part {name}")
         if info.flag_bits & 0x1:  # a zip-level password: not how Excel encrypts, but the same answer for the user
             raise WorkbookError.for_file("encrypted", self.path, f"{name} is encrypted in the zip")
-        data = self._read_plainly(info)
-        if data is not None:
-            self.used += len(data)
-            return data
+        member = self._read_plainly(info)
+        if member is not None:
+            self.used += len(member[1])
+            return member[1]
         chunks = []
         try:
             with self.zip.open(info) as member:
@@ -235,9 +235,23 @@ class Package:
             raise WorkbookError.for_file("corrupt", self.path, f"cannot unpack {name} ({kind}: {exc})"[:300]) from None
         return b"".join(chunks)
 
-    def _read_plainly(self, info: zipfile.ZipInfo) -> bytes | None:
-        """A member stored or deflated the usual way, inflated in one call (zipfile's reader costs about
-        as much again in Python around zlib); None for anything else or anything amiss (other methods
+    def read_stored(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
+        """A part as the zip holds it: its member and its stored (compressed) bytes, after inflating them
+        and checking the CRC as read does, against the same budget; None where read would go through
+        zipfile (other methods, flags, anything amiss: read says what). The writer copies an unchanged
+        part so, without deflating it again."""
+        info = self.find(name)
+        if info is None or info.flag_bits & 0x1:
+            return None
+        member = self._read_plainly(info)
+        if member is None:
+            return None
+        self.used += len(member[1])
+        return info, member[0]
+
+    def _read_plainly(self, info: zipfile.ZipInfo) -> tuple[bytes, bytes] | None:
+        """(stored bytes, inflated bytes) of a member stored or deflated the usual way, inflated in one call
+        (zipfile's reader costs about as much again in Python around zlib); None for anything else or anything amiss (other methods
         or flags, a local header that does not agree, a short, long or damaged stream, a CRC mismatch,
         more than the budget left): read then goes through zipfile, which refuses it in its own words.
         The inflated size is capped at the budget left (plus one byte, to tell)."""
@@ -273,7 +287,7 @@ class Package:
                 return None
         if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
             return None
-        return data
+        return raw, data
 
     def rewind(self) -> None:
         """Start a new pass over the parts with the whole budget, as a fresh open would (the writer

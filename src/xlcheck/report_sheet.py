@@ -103,8 +103,6 @@ class ReportSheet:
         return [("_xlnm.Print_Titles", f"{quoted}!${TABLE_HEADER_ROW}:${TABLE_HEADER_ROW}", False)]
 
     def worksheet_xml(self, styles) -> str:
-        from .writer import MAIN_NS, REL_NS
-
         f = _Formats(styles)
         out = _Cells()
         report = self.report
@@ -288,17 +286,15 @@ def _format_decimals(code: str) -> int:
 
 def _lines(text: str, width: int) -> int:
     """Lines a wrapped text takes in a column `width` characters wide (CJK characters count double)."""
-    from .writer import display_width
-
     if not text:
         return 1
     usable = max(width - 1, 1)
+    if 2 * len(text) <= usable and "\n" not in text:  # fits even if every character is wide: most cells
+        return 1
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
 
 
 def _xml(text: str) -> str:
-    from .writer import xml_text
-
     return xml_text(text)
 
 
@@ -329,8 +325,6 @@ class _Cells:
 
     def link(self, row: int, col: int, sheet: str, cell: str) -> None:
         """An internal hyperlink: clicking the cell goes to sheet!cell (no relationship needed)."""
-        from .writer import xml_attr
-
         location = "'" + sheet.replace("'", "''") + "'!" + cell
         self.links.append(f'<hyperlink ref="{a1(row, col)}" location="{xml_attr(location)}" display="{xml_attr(cell)}"/>')
 
@@ -351,8 +345,6 @@ class _Cells:
 
 def cell_xml(row: int, col: int, value: object, style: int | None) -> str:
     """One report cell: numbers as numbers, everything else as an inline string (never a formula)."""
-    from .writer import MAX_CELL_TEXT, number_text, xml_text
-
     ref = a1(row, col)
     s = f' s="{style}"' if style else ""
     if value is None:
@@ -430,8 +422,6 @@ class _Formats:
     def _format_id(self, code: str) -> int:
         if code in BUILTIN_FORMATS:
             return BUILTIN_FORMATS[code]
-        from .writer import get_attr, xml_attr
-
         existing = self.styles.items("numFmts", "numFmt")
         for item in existing:
             if get_attr(item, "formatCode") == code:
@@ -466,8 +456,6 @@ def defined_names(content, sheet_name: str) -> list[tuple[str, str, bool]]:
 
 def _plain_tables_xml(tables: list[Table], styles) -> str:
     """Tables top to bottom, one blank row between, bold headers, first row frozen."""
-    from .writer import MAIN_NS, REL_NS, display_width
-
     header_style = styles.header_style()
     rows, widths, number = [], {}, 0
     for index, table in enumerate(tables):
@@ -496,3 +484,8 @@ def _plain_tables_xml(tables: list[Table], styles) -> str:
         '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'
     )
+
+
+# At the end, not the top: writer.py imports this module (Table, worksheet_xml) and this one its text
+# helpers; whichever is imported first, the other then finds every name it wants already defined.
+from .writer import MAIN_NS, MAX_CELL_TEXT, REL_NS, display_width, get_attr, number_text, xml_attr, xml_text  # noqa: E402

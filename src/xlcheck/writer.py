@@ -18,9 +18,11 @@ import operator
 import os
 import posixpath
 import re
+import struct
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -28,7 +30,6 @@ from xml.parsers import expat
 
 from .model import CellFix, a1, column_number, parse_a1
 from .package import Package, WorkbookError, detect_format, local, parse_range, read_rels, rels_part, resolve, sheet_entries, workbook_part
-from .report_sheet import Table, defined_names, worksheet_xml
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -1160,24 +1161,90 @@ def replacing(dst: Path):
 
 
 def _write_zip(pkg: Package, dst: Path, edit: _Edit) -> None:
-    """Write the package to dst through `replacing` (a temporary file beside it, renamed into place)."""
+    """Write the package to dst through `replacing` (a temporary file beside it, renamed into place), the
+    parts in the input's order, then the new ones. A changed or new part is deflated; an unchanged one is
+    copied as the input stores it (Package.read_stored has inflated it and checked its CRC), not deflated
+    again: the same bytes when unzipped, in a fraction of the time."""
     edits = {Package.key(name): text.encode("utf-8", "surrogateescape") for name, text in edit.texts.items()}
     with replacing(dst) as handle:
-        with zipfile.ZipFile(handle, "w") as out:
-            written = set()
-            for info in pkg.infos:
-                key = Package.key(info.filename)
-                if key in edit.removed or key in written:
-                    continue
-                written.add(key)
+        out = _ZipOut(handle)
+        written = set()
+        for info in pkg.infos:
+            key = Package.key(info.filename)
+            if key in edit.removed or key in written:
+                continue
+            written.add(key)
+            name = info.filename.replace("\\", "/")  # part names use '/'
+            stored = None if key in edits else pkg.read_stored(info.filename)
+            if stored is not None:
+                out.copy(name, stored[0], stored[1])
+            else:
                 data = edits[key] if key in edits else pkg.read(info.filename)
-                copy = zipfile.ZipInfo(info.filename.replace("\\", "/"), info.date_time)  # part names use '/'
-                copy.compress_type = info.compress_type
-                copy.external_attr = info.external_attr
-                copy.create_system = info.create_system
-                out.writestr(copy, data)
-            for name, text in edit.texts.items():
-                if Package.key(name) not in written:
-                    info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(info, edits[Package.key(name)])
+                out.add(name, data, info.date_time, info.compress_type == zipfile.ZIP_STORED, info.external_attr, info.create_system)
+        for name in edit.texts:
+            if Package.key(name) not in written:
+                out.add(name, edits[Package.key(name)], (1980, 1, 1, 0, 0, 0), False, 0, 3)
+        out.close()
+
+
+class _ZipOut:
+    """A zip written member by member to a binary handle, as zipfile writes one (the same headers: version
+    2.0, sizes and CRC in the local header, UTF-8 flag for a non-ASCII name, a ZIP64 end record only for
+    more than 65,535 members), which can also take a member still compressed.
+
+    >>> import io; buffer = io.BytesIO(); out = _ZipOut(buffer)
+    >>> out.add("a.xml", b"<a/>", (1980, 1, 1, 0, 0, 0), False, 0, 3); out.close()
+    >>> zipfile.ZipFile(buffer).read("a.xml")
+    b'<a/>'
+    """
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.position = 0
+        self.directory: list[bytes] = []
+
+    def add(self, name: str, data: bytes, date_time: tuple, stored: bool, external_attr: int, create_system: int) -> None:
+        """A member from its bytes: deflated as zipfile does (default level, raw stream), or stored."""
+        if stored:
+            body, method = data, zipfile.ZIP_STORED
+        else:
+            deflater = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            body, method = deflater.compress(data) + deflater.flush(), zipfile.ZIP_DEFLATED
+        self._member(name, body, method, zlib.crc32(data), len(data), date_time, external_attr, create_system)
+
+    def copy(self, name: str, info: zipfile.ZipInfo, body: bytes) -> None:
+        """A member copied still compressed: its stored bytes with its method, CRC, size, time and attributes."""
+        self._member(name, body, info.compress_type, info.CRC, info.file_size, info.date_time, info.external_attr, info.create_system)
+
+    def _member(self, name, body, method, crc, size, date_time, external_attr, create_system) -> None:
+        if max(len(body), size, self.position) > 0xFFFFFFFF - 1:  # a workbook's parts are capped far below 4 GB
+            raise WorkbookError("too_large", "更正副本超过 4 GB，无法写出。 (the corrected copy would exceed 4 GB)")
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800
+        year, month, day, hour, minute, second = date_time
+        dos_time, dos_date = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+        common = (flags, method, dos_time, dos_date, crc, len(body), size, len(encoded))  # zipfile's structFileHeader, structCentralDir
+        self.directory.append(struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", 20, create_system, 20, 0, *common, 0, 0, 0, 0,
+                                          external_attr or 0o600 << 16, self.position) + encoded)  # as zipfile: rw for its owner
+        header = struct.pack("<4s2B4H3L2H", b"PK\x03\x04", 20, 0, *common, 0) + encoded
+        self.handle.write(header)
+        self.handle.write(body)
+        self.position += len(header) + len(body)
+
+    def close(self) -> None:
+        """The central directory and the end record (ZIP64 end record and locator first when the count needs it)."""
+        start = self.position
+        directory = b"".join(self.directory)
+        count = len(self.directory)
+        self.handle.write(directory)
+        if count > 0xFFFF:
+            end64 = start + len(directory)
+            self.handle.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(directory), start))
+            self.handle.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, end64, 1))
+        self.handle.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, min(count, 0xFFFF), min(count, 0xFFFF), len(directory), start, 0))
+
+
+# At the end, not the top: report_sheet.py imports this module's text helpers (see its last lines).
+from .report_sheet import Table, defined_names, worksheet_xml  # noqa: E402
