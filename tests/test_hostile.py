@@ -28,6 +28,7 @@ from click.testing import CliRunner
 import hostile
 from conftest import SAMPLES
 from hostile import CORPUS, FORM_SHEET, FORMULA_NAMES, snapshot
+from xlcheck import writer
 from xlcheck.cli import app
 
 runner = CliRunner()
@@ -358,7 +359,7 @@ def test_a_failure_midway_keeps_the_old_output_and_leaves_no_temp_file(form, tmp
     out = tmp_path / "单位.checked.xlsx"
     out.write_bytes(b"the output of an earlier run")
     calls = []
-    original = zipfile.ZipFile.writestr
+    original = writer._ZipOut._member  # writes one part of the copy to the disk
 
     def failing(self, *args, **kwargs):
         calls.append(1)
@@ -366,7 +367,7 @@ def test_a_failure_midway_keeps_the_old_output_and_leaves_no_temp_file(form, tmp
             raise OSError(28, "No space left on device") if failure == "full disk" else KeyboardInterrupt()
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing)
+    monkeypatch.setattr(writer._ZipOut, "_member", failing)
     result = runner.invoke(app, ["fix", str(form), "-o", str(out), "--format", "json"])
     assert "Traceback" not in result.output
     if failure == "full disk":
@@ -387,15 +388,16 @@ def test_a_kill_midway_keeps_the_old_output_and_the_next_run_clears_the_leftover
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"earlier output")
     script = textwrap.dedent(f"""
-        import os, signal, sys, zipfile
+        import os, signal, sys
+        from xlcheck import writer
         calls = []
-        original = zipfile.ZipFile.writestr
+        original = writer._ZipOut._member  # writes one part of the copy to the disk
         def dying(self, *args, **kwargs):
             calls.append(1)
             if len(calls) == 3:
                 os.kill(os.getpid(), signal.SIGKILL)
             return original(self, *args, **kwargs)
-        zipfile.ZipFile.writestr = dying
+        writer._ZipOut._member = dying
         sys.argv = ["xlcheck", "fix", {str(form)!r}, "-o", {str(out)!r}]
         from xlcheck.cli import main
         main()
