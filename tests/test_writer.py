@@ -491,3 +491,43 @@ def test_the_written_sheet_check_refuses_xml_that_is_not_well_formed():
 
     with pytest.raises(ET.ParseError):
         streamed_check(b"<worksheet><sheetData><row></sheetData></worksheet>")
+
+
+def test_a_fixed_sheet_that_is_not_well_formed_is_refused_as_corrupt(books, tmp_path):
+    """The first edit takes a fixed sheet's order on trust but still parses it: a sheet that is not
+    well-formed XML is the input's fault ('corrupt', nothing written), never a copy that failed its check."""
+    src, _, _ = books
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, data.replace(b"</worksheet>", b"<x></worksheet>") if info.filename == "xl/worksheets/sheet2.xml" else data)
+    with pytest.raises(WorkbookError) as caught:
+        write_corrected(broken, tmp_path / "out.xlsx", FIXES, TABLES)
+    assert caught.value.code == "corrupt" and "ParseError" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.xlsx"]
+
+
+def test_a_fixed_sheet_out_of_order_is_edited_again_carefully(books, tmp_path, monkeypatch):
+    """Rows out of order in a fixed sheet: the first edit's copy fails the written package's check, and
+    the careful edit (each fixed sheet's order checked first, and sorted) is the one written."""
+    src, _, _ = books
+    shuffled = tmp_path / "shuffled.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(shuffled, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = re.search(rb"<sheetData>(.*)</sheetData>", data, re.S)
+                rows = re.findall(rb"<row\b.*?</row>|<row\b[^>]*/>", body.group(1), re.S)
+                data = data[: body.start(1)] + b"".join(reversed(rows)) + data[body.end(1):]
+            zout.writestr(info, data)
+    edits = []
+    original = writer._checked_edit
+    monkeypatch.setattr(writer, "_checked_edit", lambda *args, careful: edits.append(careful) or original(*args, careful=careful))
+    write_corrected(shuffled, tmp_path / "out.xlsx", FIXES, TABLES)
+    assert edits == [False, True]
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        assert writer.streamed_check(z.read("xl/worksheets/sheet1.xml")) == ("worksheet", "")
+    edits.clear()
+    write_corrected(src, tmp_path / "plain.xlsx", FIXES, TABLES)
+    assert edits == [False]  # rows in order: one edit

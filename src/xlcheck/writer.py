@@ -81,18 +81,34 @@ def _refuse_same_path(src: Path, dst: Path) -> None:
 
 
 def _write_package(pkg: Package, dst: Path, fixes: list[CellFix], tables: list[Table], report_sheet_name: str) -> None:
+    """Edit, check and write. The edit first takes each fixed sheet's rows and cells to be in order, as
+    nearly every sheet has them: the written package's check then finds any that were not (an order
+    problem of the input stays in the copy, each row and cell kept in its place), and the package is
+    edited again from the start, each fixed sheet's order checked before its edit (and sorted where
+    needed), which is what decides. Either way the package written is the one that passed the check."""
     src = pkg.path
-    edit = _Edit(pkg)
-    by_sheet = edit.group(fixes)
-    try:
-        edit.apply(by_sheet, tables, report_sheet_name)
-    except (ValueError, IndexError, ET.ParseError) as exc:  # a part not laid out as the format says
-        raise WorkbookError.for_file("corrupt", src, f"cannot edit ({type(exc).__name__}: {exc})"[:300]) from None
-    problem = package_problem(pkg, edit)
+    edit, problem = _checked_edit(pkg, fixes, tables, report_sheet_name, careful=False)
+    if edit is None or problem:
+        pkg.rewind()
+        edit, problem = _checked_edit(pkg, fixes, tables, report_sheet_name, careful=True)
     if problem:
         raise WorkbookError("internal", f"文件 “{src.name}” 的更正副本未通过有效性检查（{problem}），没有写出任何文件。"
                                         f"原文件未被修改；请把该文件反馈给开发者。 (the corrected copy failed its check: {problem})")
     _write_zip(pkg, dst, edit)
+
+
+def _checked_edit(pkg: Package, fixes: list[CellFix], tables: list[Table], report_sheet_name: str, careful: bool) -> tuple[_Edit | None, str]:
+    """(the edit, package_problem of it); (None, '') when an edit not `careful` fails (the careful one
+    says why: an input part not laid out as the format says is 'corrupt')."""
+    edit = _Edit(pkg, careful)
+    by_sheet = edit.group(fixes)
+    try:
+        edit.apply(by_sheet, tables, report_sheet_name)
+    except (ValueError, IndexError, ET.ParseError) as exc:  # a part not laid out as the format says
+        if not careful:
+            return None, ""
+        raise WorkbookError.for_file("corrupt", pkg.path, f"cannot edit ({type(exc).__name__}: {exc})"[:300]) from None
+    return edit, package_problem(pkg, edit)
 
 
 # ---------------------------------------------------------------- the written package checked
@@ -149,6 +165,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]
 
 def xml_text(value: str) -> str:
     """Text for an element: OOXML _xHHHH_ escapes for characters XML cannot hold, then &, <, >."""
+    if value.isprintable() and "_x" not in value:  # no control character, surrogate or '_xHHHH_' to escape: most texts
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     value = _CONTROL.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -317,8 +335,9 @@ def shift_formula(formula: str, rows: int, cols: int) -> str:
 class _Edit:
     """The changed and new parts of one package, built up as text."""
 
-    def __init__(self, pkg: Package):
+    def __init__(self, pkg: Package, careful: bool = True):
         self.pkg = pkg
+        self.careful = careful  # check each fixed sheet's order before editing it (else: only that it is well-formed)
         self.texts: dict[str, str] = {}  # part name -> new text (existing or new parts)
         self.removed: set[str] = set()  # Package.key of parts to drop
         self.wb_part = workbook_part(pkg)
@@ -434,8 +453,14 @@ class _Edit:
         end = xml.index(f"</{p}sheetData>", start)
         sheet = _SheetCells(self, p, _column_styles(xml[: opening.start()], p))
         body = _plain(xml[start:end])
-        implicit = re.search(rf"<{p}(?:row|c)\b(?![^>]*\sr\s*=)[^>]*>", body)  # a new cell would shift those after it
-        if implicit or streamed_check((xml[:start] + body + xml[end:]).encode("utf-8", "surrogateescape"))[1]:
+        implicit = re.search(rf"<{p}(?:row|c)\b(?![^>]*?\sr\s*=)[^>]*>", body)  # a new cell would shift those after it
+        whole = (xml[:start] + body + xml[end:]).encode("utf-8", "surrogateescape")
+        if self.careful:
+            out_of_order = streamed_check(whole)[1]
+        else:  # taken to be in order: if it is not, the written sheet's check sends _write_package to the careful edit
+            _well_formed(whole)
+            out_of_order = ""
+        if implicit or out_of_order:
             body = sheet.in_order(body)  # rows or cells out of order: Excel repairs or rejects such a sheet
         body = sheet.rewrite(body, cells)
         xml = xml[:start] + body + xml[end:]
@@ -668,6 +693,15 @@ def streamed_check(data: bytes) -> tuple[str, str]:
         raise ET.ParseError(str(exc)) from None
     plain = _plain_order_check(data)
     return plain if plain is not None else _walked_check(data)
+
+
+def _well_formed(data: bytes) -> None:
+    """Raises ET.ParseError, as streamed_check does, for a part that is not well-formed XML."""
+    parser = expat.ParserCreate(None, "}")
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ET.ParseError(str(exc)) from None
 
 
 _FIRST_ELEMENT = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\b[^>]*\?>\s*)?<(?:(\w+):)?(\w+)[\s/>]")
