@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -118,3 +119,15 @@ def test_help_loads_no_checking_code():
     imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert "click" in imported
     assert not imported & {"xlcheck.api", "xlcheck.package", "xlcheck.rules", "rich", "pydantic", "typer", "pandas"}
+
+
+def test_check_loads_no_writing_code():
+    """`xlcheck check` writes nothing, so it does not import the writer (or pandas, or rich for a single
+    file): every process of a batch would pay for them."""
+    sample = Path(__file__).resolve().parents[1] / "sample_workbooks" / "seed_mistakes.xlsx"
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "xlcheck.cli", "check", str(sample)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "19 张自评表" in result.stdout
+    imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "xlcheck.rules" in imported
+    assert not imported & {"xlcheck.writer", "xlcheck.report_sheet", "pandas", "rich", "openpyxl"}

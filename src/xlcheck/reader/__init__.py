@@ -20,10 +20,12 @@ REPORT_HEADER = ("序号", "工作表", "单元格", "项目", "检查项", "填
 def is_own_report(sheet: Sheet) -> bool:
     """xlcheck's 核查结果 sheet from an earlier run (its title, or the header row of earlier versions),
     not a unit's own sheet of that name."""
-    from ..report_sheet import TITLE
+    if not sheet.name.startswith(REPORT_SHEET):
+        return False
+    from ..report_sheet import TITLE  # only here: the report sheet's module brings the writer with it
 
     header = tuple(sheet.cells[(1, c)].text if (1, c) in sheet.cells else "" for c in range(1, 4))
-    return sheet.name.startswith(REPORT_SHEET) and (header == REPORT_HEADER[:3] or header[0] == TITLE)
+    return header == REPORT_HEADER[:3] or header[0] == TITLE
 
 
 class Forms(list):
