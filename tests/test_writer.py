@@ -463,11 +463,16 @@ def test_the_fast_order_check_answers_as_the_element_walk(pieces, prefix):
     '<x:row r="4"><x:c r="C4"><x:is><x:t>行</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>',
     '<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="urn:m"><sheetData/></worksheet>',
 ])
-def test_plain_sheets_in_order_are_answered_by_the_fast_check(xml):
-    """A sheet written the plain way, with or without a prefix, is answered by the text scan itself."""
-    from xlcheck.writer import _plain_order_check
+def test_plain_sheets_in_order_are_answered_by_the_fast_check(xml, monkeypatch):
+    """A sheet written the plain way, with or without a prefix, is answered by the text scan itself, also
+    when it takes the rows a few at a time (as it does a big sheet's, to keep memory flat)."""
+    from xlcheck import writer
 
-    assert _plain_order_check(xml.encode()) == ("worksheet", "")
+    assert writer._plain_order_check(xml.encode()) == ("worksheet", "")
+    monkeypatch.setattr(writer, "_ORDER_CHECK_ROWS", 1)
+    assert writer._plain_order_check(xml.encode()) == ("worksheet", "")
+    shuffled = xml.replace('r="A1"', 'r="A2"')  # a cell of another row, in row 1
+    assert shuffled == xml or writer._plain_order_check(shuffled.encode()) is None
 
 
 def test_the_fast_order_check_reads_every_sheet_xlcheck_writes(tmp_path):

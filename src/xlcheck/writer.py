@@ -704,6 +704,7 @@ def _well_formed(data: bytes) -> None:
         raise ET.ParseError(str(exc)) from None
 
 
+_ORDER_CHECK_ROWS = 2000  # rows whose cells _plain_order_check holds at once
 _FIRST_ELEMENT = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\b[^>]*\?>\s*)?<(?:(\w+):)?(\w+)[\s/>]")
 
 
@@ -746,9 +747,8 @@ def _plain_order_check(data: bytes) -> tuple[str, str] | None:
             or body.count(b":c") != (cell_count + body.count(b"</" + p + b"c>") if p else 0)):
         return None  # a row or cell written another way, of another prefix, or outside its place: the walk reads it
     numbers = re.findall(rb"<" + re.escape(p) + rb'row r="([0-9]+)"', body)
-    cells = re.findall(rb"<" + re.escape(p) + rb'c r="([A-Z]{1,3})([0-9]+)"', body)
-    if len(numbers) != len(rows) or len(cells) != cell_count:
-        return None  # a row or cell without r first
+    if len(numbers) != len(rows):
+        return None  # a row without r first
     open_rows = 0
     for segment in rows:  # each row closes where its segment ends: no row inside another
         tag_end = segment.find(b">")
@@ -764,13 +764,20 @@ def _plain_order_check(data: bytes) -> tuple[str, str] | None:
     rows_in_order = [int(n) for n in numbers]
     if rows_in_order[:1] == [0] or not all(map(operator.lt, rows_in_order, rows_in_order[1:])):
         return None
-    # each cell in its own row (its number, as many times as the row has cells), in column order
-    owners = list(itertools.chain.from_iterable(map(itertools.repeat, numbers, (row.count(cell_open) for row in rows))))
-    if owners != [digits for _, digits in cells]:
-        return None
-    keys = [(int(digits), len(letters), letters) for letters, digits in cells]
-    if not all(map(operator.lt, keys, keys[1:])):
-        return None
+    cell_re, cells_seen = re.compile(rb"<" + re.escape(p) + rb'c r="([A-Z]{1,3})([0-9]+)"'), 0
+    for first in range(0, len(rows), _ORDER_CHECK_ROWS):  # so many rows at a time: memory stays flat
+        chunk, chunk_numbers = rows[first:first + _ORDER_CHECK_ROWS], numbers[first:first + _ORDER_CHECK_ROWS]
+        cells = cell_re.findall(b"".join(chunk))
+        cells_seen += len(cells)
+        # each cell in its own row (its number, as many times as the row has cells), in column order
+        owners = list(itertools.chain.from_iterable(map(itertools.repeat, chunk_numbers, (row.count(cell_open) for row in chunk))))
+        if owners != [digits for _, digits in cells]:
+            return None
+        keys = [(int(digits), len(letters), letters) for letters, digits in cells]
+        if not all(map(operator.lt, keys, keys[1:])):
+            return None
+    if cells_seen != cell_count:
+        return None  # a cell without r first
     return root, ""
 
 
