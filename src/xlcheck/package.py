@@ -516,6 +516,18 @@ _SST_ROOT = re.compile(r"<sst\b(?:\s+[^\s=>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*
 _PLAIN_STRING = re.compile(r'<si>\s*<t(?: xml:space="preserve")?>([^<]*)</t>\s*</si>')
 
 
+def _plain_root(data: bytes, root_pattern: re.Pattern) -> tuple[str, re.Match] | None:
+    """A plain part's text (plain_text) and its root element's start tag matched by `root_pattern`, or None
+    when the part is not plain or that element is not the first one (only the XML declaration before it)."""
+    text = plain_text(data)
+    if text is None:
+        return None
+    root = root_pattern.search(text, 0, 4096)
+    if root is None or text.count("<", 0, root.start()) != text.count("<?", 0, root.start()):
+        return None
+    return text, root
+
+
 def _scan_strings(data: bytes) -> list[str] | None:
     """parse_strings's answer from a scan of the text, or None when the table is not plain.
 
@@ -527,12 +539,10 @@ def _scan_strings(data: bytes) -> list[str] | None:
     >>> _scan_strings(b'<sst xmlns="x"><si><t>A&amp;B</t></si><si><t xml:space="preserve"> _x0009_</t></si></sst>')
     ['A&B', ' \\t']
     """
-    text = plain_text(data)
-    if text is None:
+    found = _plain_root(data, _SST_ROOT)
+    if found is None:
         return None
-    root = _SST_ROOT.search(text, 0, 4096)
-    if root is None or text.count("<", 0, root.start()) != text.count("<?", 0, root.start()):
-        return None  # the root is not the first element
+    text, root = found
     end = text.rfind("<")  # nothing but the root's end tag can come last: comments and PIs are not plain
     body = text[root.end():end]
     found = _PLAIN_STRING.findall(body)
@@ -683,12 +693,10 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: 
     declarations in <sheetData>. A cell whose content or attributes are not the plain shapes is parsed
     on its own by ElementTree, so every cell reads exactly as read_worksheet's tree walk reads it.
     """
-    text = plain_text(data)
-    if text is None:
+    found = _plain_root(data, _ROOT)
+    if found is None:
         return None
-    root = _ROOT.search(text, 0, 4096)
-    if root is None or text.count("<", 0, root.start()) != text.count("<?", 0, root.start()):
-        return None  # the root is not the first element
+    text, root = found
     prefix = root.group(1) or ""
     declared = _NS_DECLARATION.findall(root.group(0))
     uri = next((u for bound, u in reversed(declared) if bound == prefix), "")
