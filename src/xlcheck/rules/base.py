@@ -13,6 +13,7 @@ from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from ..model import BLOCK_COLUMNS, CellRef, Finding, Form, Severity, SourceCell, parse_a1
 from ..profiles import Profile, profile_for
@@ -132,7 +133,7 @@ class Check:
         return False
 
 
-_ROW_TYPES: dict[tuple, type] = {}
+_ROW_TYPES: dict[str, tuple[type, Callable]] = {}  # block -> its Row type and a getter of its columns
 
 
 def rows(form: Form, block: str) -> list[tuple]:
@@ -140,11 +141,16 @@ def rows(form: Form, block: str) -> list[tuple]:
     columns) but straight from the records: no DataFrame is built for the rules, and the values are the
     reader's own (None stays None, Decimals stay Decimals)."""
     columns = BLOCK_COLUMNS[block]
-    kind = _ROW_TYPES.get(block)
-    if kind is None:
-        kind = _ROW_TYPES[block] = namedtuple("Row", ("Index", *columns), rename=True)
+    found = _ROW_TYPES.get(block)
+    if found is None:
+        found = _ROW_TYPES[block] = (namedtuple("Row", ("Index", *columns), rename=True), itemgetter(*columns))
+    kind, values = found
     make = kind._make  # one tuple in, not ~20 arguments through the generated __new__: half the cost a row
-    return [make((index, *map(record.get, columns))) for index, record in enumerate(form.records.get(block, []))]
+    records = form.records.get(block, [])
+    try:  # the reader writes every column of a record: one itemgetter call takes them all
+        return [make((index, *values(record))) for index, record in enumerate(records)]
+    except KeyError:  # a record made without some columns: those read as None
+        return [make((index, *map(record.get, columns))) for index, record in enumerate(records)]
 
 
 def stored_form(cell: SourceCell | None, expected: Decimal, percent: bool, exact: bool = False) -> Decimal | str:
