@@ -644,7 +644,7 @@ def _parse_safely(text) -> Value:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Assessment:
     """How far an actual value meets its target.
 
@@ -660,6 +660,15 @@ class Assessment:
     ratio: Decimal | None
     explanation: str
     negative: bool = field(default=False, repr=False)
+
+    def __init__(self, status: str, ratio: Decimal | None, explanation: str, negative: bool = False):
+        # One per indicator row: the fields go straight into the instance's dict (as model.SourceCell's do),
+        # where the frozen dataclass's own __init__ would set each through object.__setattr__. Still frozen.
+        fields = self.__dict__
+        fields["status"] = status
+        fields["ratio"] = ratio
+        fields["explanation"] = explanation
+        fields["negative"] = negative
 
 
 _COUNTS = {"个", "家", "项", "场", "场次", "次", "份", "篇", "条", "户", "件", "处", "所", "座", "套", "台", "本",

@@ -50,12 +50,12 @@ def assessed_rows(check: Check) -> list[tuple[object, Assessment]]:
                 continue
             if type(row.target) is not str or type(row.actual) is not str:
                 # not text (a number cell): equal keys may read differently (1 and 1.0), so it is assessed as it is
-                assessed.append((row, assess_row(row, negative_level2)))
+                assessed.append((row, assess_row(row, negative_level2, folded_name(check, row.name))))
                 continue
             key = (row.target, row.actual, row.name, row.level2, negative_level2)
             assessment = known.get(key)
             if assessment is None:
-                assessment = known[key] = assess_row(row, negative_level2)
+                assessment = known[key] = assess_row(row, negative_level2, folded_name(check, row.name))
             assessed.append((row, assessment))
         check.memo["assessed"] = assessed
     return check.memo["assessed"]
@@ -71,14 +71,21 @@ _LOWER_IS_BETTER = re.compile("|".join(LOWER_IS_BETTER_NAMES))  # one search, no
 _UNSURE_DIRECTION = re.compile("|".join(UNSURE_DIRECTION_NAMES))
 
 
-def assess_row(row, negative_level2: tuple[str, ...]) -> Assessment:
-    """The row's assessment, less-is-better under the profile's 二级指标 (成本) or by its name.
+def folded_name(check: Check, name: str | None) -> str:
+    """An indicator's name folded (norm), once per workbook: the department form repeats its projects' names."""
+    folded = check.shared.setdefault("folded names", {})
+    if name not in folded:
+        folded[name] = norm(name)
+    return folded[name]
+
+
+def assess_row(row, negative_level2: tuple[str, ...], name: str) -> Assessment:
+    """The row's assessment, less-is-better under the profile's 二级指标 (成本) or by its name (folded).
 
     Worked example (重庆 2021 部门整体绩效自评表): 公用经费控制率 target 100%, actual 97% -> met (not 2 × 0.97);
     an unnamed 'xx控制率' 100% against 97% -> unknown: the name does not say which way is better.
     """
     target, actual = parse_value(row.target), parse_value(row.actual)
-    name = norm(row.name or "")
     negative = row.level2.startswith(negative_level2) or _LOWER_IS_BETTER.search(name) is not None
     assessment = assess(target, actual, negative_hint=negative)
     if negative or _UNSURE_DIRECTION.search(name) is None:
@@ -92,8 +99,16 @@ def assess_row(row, negative_level2: tuple[str, ...]) -> Assessment:
 
 
 def scored_rows(check: Check) -> list[Scored]:
-    """The form's scored indicators, each assessed, with every weight the form determines (new Scored
-    objects on each call: infer_weights changes them)."""
+    """The form's scored indicators, each assessed, with the weight written or shown by full marks: made
+    once per form for the rules that only read them (XC307, XC309). XC301 infers the weights left
+    unknown in copies of its own (new_scored_rows)."""
+    if "scored" not in check.memo:
+        check.memo["scored"] = new_scored_rows(check)
+    return check.memo["scored"]
+
+
+def new_scored_rows(check: Check) -> list[Scored]:
+    """scored_rows as new Scored objects on each call (infer_weights changes them)."""
     scored = []
     for row, assessment in assessed_rows(check):
         if row.weight is not None:
@@ -154,7 +169,7 @@ def indicator_scores(check: Check) -> None:
     column the coefficient is fixed with the score (政府采购执行率 72.74% of 100%, 权重 2: 100% -> 72.74%, 2 -> 1.45).
     """
     form = check.form
-    rows = scored_rows(check)
+    rows = new_scored_rows(check)
     if form.kind == "project":
         infer_by_section(check, rows)
     high, low = check.profile.tiers
@@ -494,7 +509,7 @@ def execution_scored_twice(check: Check) -> None:
         return
     for row in check.rows("indicators"):
         points = row.weight if row.weight is not None else row.score
-        if "执行率" in norm(row.name) and points:
+        if "执行率" in folded_name(check, row.name) and points:
             check.add(
                 execution_scored_twice, row.score_cell or row.weight_cell, f"得分（{row.name}）", fmt(points), "",
                 f"{row.name}：执行率已在预算执行情况中计分（得分 {budget[0].score_cell}），"
