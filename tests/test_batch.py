@@ -17,7 +17,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from xlcheck.api import FileReport
-from xlcheck.batch import _width, expand, planned_outputs, run_batch, run_with_progress, summary_text
+from xlcheck.batch import _width, expand, planned_outputs, process_one, run_batch, run_with_progress, summary_text
 from xlcheck.cli import app
 
 from conftest import SAMPLES
@@ -54,6 +54,29 @@ def test_parallel_results_come_back_in_input_order_and_a_bad_file_does_not_stop_
     sequential = run_batch(files, jobs=1)
     assert [[f.as_dict() for f in r.findings] for r in reports] == [[f.as_dict() for f in r.findings] for r in sequential]
     assert [[c.settled.get("total") for c in r.checks] for r in reports] == [[c.settled.get("total") for c in r.checks] for r in sequential]
+
+
+def collector_state(path: Path, out: Path | None) -> tuple[bool, bool]:
+    """A batch's work on one file, done in a worker: whether the garbage collector is on there, and
+    whether it is on inside process_one's check (where it waits for the file to end)."""
+    import gc
+    from unittest import mock
+
+    with mock.patch("xlcheck.batch.guarded", lambda action, path, *args: FileReport(path, output=gc.isenabled())):
+        return gc.isenabled(), process_one(path, False, out, {}).output
+
+
+def test_the_garbage_collector_waits_only_while_a_file_is_checked(tmp_path):
+    # The parent pauses it while it collects reports, and the check of each file while it runs; a worker
+    # (forked while the parent's was paused) or the parent itself left without one would keep every
+    # cycle a file made (an error's traceback holds the whole workbook) until the batch ends.
+    import gc
+
+    files = expand([make_folder(tmp_path, copies=2)])
+    assert run_batch(files, jobs=2, work=collector_state) == [(True, False)] * len(files)
+    assert gc.isenabled()
+    assert run_batch(files, jobs=1, work=collector_state) == [(True, False)] * len(files)
+    assert gc.isenabled()
 
 
 def test_outputs_of_same_named_inputs_never_collide(tmp_path):

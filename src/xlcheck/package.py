@@ -1113,7 +1113,7 @@ def read_package(pkg: Package) -> tuple[list[Sheet], list[dict]]:
     every sheet (sheet_entries: name, kind, part ...; chartsheets too)."""
     part = "the workbook"
     try:
-        with _without_cyclic_gc():
+        with without_cyclic_gc():
             wb_part = workbook_part(pkg)
             rels = read_rels(pkg, wb_part)
             entries = sheet_entries(pkg, wb_part, rels)
@@ -1334,7 +1334,7 @@ def read_xls(path: Path, *, max_bytes: int = MAX_UNCOMPRESSED, xlrd_book=None) -
     """read_sheets of a file detect_format found to be an .xls (`xlrd_book`: the file opened by
     open_xlrd, when the caller has it)."""
     refuse_large_xls(path, max_bytes)
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         return _read_xls(path, xlrd_book)
 
 
@@ -1344,8 +1344,10 @@ def refuse_large_xls(path: Path, max_bytes: int = MAX_UNCOMPRESSED) -> None:
 
 
 @contextlib.contextmanager
-def _without_cyclic_gc():
-    """Hundreds of thousands of new objects, no cycles: the cyclic collector would only rescan them."""
+def without_cyclic_gc():
+    """Python's cyclic garbage collector paused: hundreds of thousands of new objects, nearly all freed
+    by reference counting, which the collector would only rescan. Any cycle made meanwhile is freed by
+    its first pass after."""
     collecting = gc.isenabled()
     gc.disable()
     try:

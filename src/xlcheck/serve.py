@@ -44,7 +44,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .api import FileReport
-from .batch import _leave_ctrl_c_to_the_main_process, process_one
+from .batch import _start_worker, process_one
 from .config import Config
 from .model import Severity
 from .package import WorkbookError
@@ -255,7 +255,7 @@ class Service:
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server process has threads (the event loop's), and forking those is unsafe
         return ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_leave_ctrl_c_to_the_main_process)
+                                   initializer=_start_worker)
 
     def options(self, chosen: str | None) -> dict:
         """Keyword options for check/fix: the server's configuration (rules chosen, severities), with
