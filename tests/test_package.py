@@ -196,6 +196,10 @@ def test_worksheet_scan_details():
     ('<row r="1"><y:c r="A1"><y:v>1</y:v></y:c><c r="B1"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}" xmlns:y="{MAIN_NS}">', ""),
     ('<row r="1"><c r="A1"><v>1</v></c></row>', '<worksheet>', ""),
     ('<row r="1"><c r="A1"><v>1</v></c></row>', '<worksheet xmlns="urn:not-spreadsheetml">', ""),
+    ('<row r="1"><c r="A1"><v>1</v></c ><c r="B1"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row><c s="1"/><c r="B1"><v>1</v></c><c/></row><row><c r="C2"><f>B1</f><v>1</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row r="1"><c r="A1"><v>1</v></c><sheetData/></row><row r="2"><c r="A2"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row r="1"><c r="A1"><v>1</v><sheetData></sheetData></c></row><row r="2"><c r="A2"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
 ])
 def test_unusual_worksheets_read_as_the_element_tree_reads_them(cells, root, p):
     from xlcheck.package import read_worksheet, walk_worksheet
@@ -295,15 +299,15 @@ def sheet_xml(draw) -> bytes:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(sheet_xml(), min_size=1, max_size=3))
 def test_generated_worksheets_read_by_the_scan_as_by_the_element_tree(parts):
-    """The scan (its per-workbook cache of cells shared by the sheets, as read_package shares it) gives
+    """The scan (what it works out once per workbook shared by the sheets, as read_package shares it) gives
     every worksheet's cells, values, formulas, errors, formats and merged ranges exactly as the
     ElementTree walk gives them, and refuses the same bad cells with the same message."""
-    from xlcheck.package import _scan_worksheet, read_worksheet, walk_worksheet
+    from xlcheck.package import WorkbookScan, _scan_worksheet, read_worksheet, walk_worksheet
 
-    cache: dict = {}
+    memo = WorkbookScan()
     for data in parts:
         assert outcome(_scan_worksheet, data, STRINGS, FORMATS) is not None  # read by the scan, not handed over
-        assert outcome(read_worksheet, data, STRINGS, FORMATS, cache) == outcome(walk_worksheet, data, STRINGS, FORMATS)
+        assert outcome(read_worksheet, data, STRINGS, FORMATS, memo) == outcome(walk_worksheet, data, STRINGS, FORMATS)
 
 
 def string_table(items: str) -> bytes:

@@ -586,16 +586,16 @@ _MERGE_CELLS_TAGS = {ns + "mergeCells" for ns in MAIN_NAMESPACES}
 WHOLE_PARSE_LIMIT = 32 * 2**20  # worksheet parts up to this size are parsed in one go (faster); larger ones streamed
 
 
-def read_worksheet(data: bytes, strings: list[str], formats: list[str], cache: dict | None = None) -> tuple[dict, list]:
+def read_worksheet(data: bytes, strings: list[str], formats: list[str], memo: WorkbookScan | None = None) -> tuple[dict, list]:
     """Cells {(row, col): SourceCell} and merged ranges of one worksheet part.
 
     Parts written the plain way are scanned as text (_scan_worksheet: about a third of the time of
     building the element tree); anything else, and parts too large to hold as text twice, go through
-    ElementTree (walk_worksheet). Both read every cell alike. `cache`: the scan's cells by what follows
-    their r="A1", to share between the worksheets of one workbook (same strings and formats).
+    ElementTree (walk_worksheet). Both read every cell alike. `memo`: what the scan works out once for
+    the worksheets of one workbook (same strings and formats), to share between them.
     """
     if len(data) <= WHOLE_PARSE_LIMIT:
-        scanned = _scan_worksheet(data, strings, formats, cache)
+        scanned = _scan_worksheet(data, strings, formats, memo)
         if scanned is not None:
             return scanned
     return walk_worksheet(data, strings, formats)
@@ -683,7 +683,41 @@ def plain_text(data: bytes) -> str | None:
     return data.decode("utf-8")
 
 
-def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: dict | None = None) -> tuple[dict, list] | None:
+class WorkbookScan:
+    """What the scan works out once for all the worksheets of one workbook and shares between them (they
+    have the same shared strings and formats; read_package makes one per workbook and keeps none):
+
+    - cells: each distinct text after a <c>'s r="A1" -> its cell (cells are immutable, equal ones shared);
+    - ranges: each merged range's ref text ('A1:G1') -> (row, col, row, col), None when it is no range;
+    - columns: column letters -> number;
+    - prefixes: a root <worksheet ...> start tag -> the main namespace's prefix ('' or 'x:'), None
+      when the scan cannot read under it (the sheets of a workbook have the same root tag).
+    """
+
+    def __init__(self):
+        self.cells: dict[str, SourceCell | None] = {}
+        self.ranges: dict[str, tuple[int, int, int, int] | None] = {}
+        self.columns: dict[str, int] = {}
+        self.prefixes: dict[str, str | None] = {}
+
+
+def _main_prefix(root_tag: str, prefix: str) -> str | None:
+    """The prefix ('' or 'x:') of a root <worksheet> start tag spelled `prefix`:<worksheet, when its
+    namespace is the main one and no other prefix is bound to it (its cells would be missed); else None.
+
+    >>> _main_prefix('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">', "x")
+    'x:'
+    """
+    declared = _NS_DECLARATION.findall(root_tag)
+    uri = next((u for bound, u in reversed(declared) if bound == prefix), "")
+    if ("{%s}" % uri if uri else "") not in MAIN_NAMESPACES:
+        return None
+    if any(u in (uri, *(ns[1:-1] for ns in MAIN_NAMESPACES)) for bound, u in declared if bound != prefix):
+        return None  # the main namespace under a second prefix: its cells would be missed
+    return prefix + ":" if prefix else ""
+
+
+def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], memo: WorkbookScan | None = None) -> tuple[dict, list] | None:
     """read_worksheet's answer from a scan of the text, or None when the part is not written the plain way
     Excel, WPS and LibreOffice write it (then ElementTree reads it).
 
@@ -697,25 +731,24 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], cache: 
     if found is None:
         return None
     text, root = found
-    prefix = root.group(1) or ""
-    declared = _NS_DECLARATION.findall(root.group(0))
-    uri = next((u for bound, u in reversed(declared) if bound == prefix), "")
-    if ("{%s}" % uri if uri else "") not in MAIN_NAMESPACES:
+    memo = memo if memo is not None else WorkbookScan()
+    root_tag = root.group(0)
+    p = memo.prefixes.get(root_tag, _UNSEEN)
+    if p is _UNSEEN:
+        p = memo.prefixes[root_tag] = _main_prefix(root_tag, root.group(1) or "")
+    if p is None:
         return None
-    if any(u in (uri, *(ns[1:-1] for ns in MAIN_NAMESPACES)) for bound, u in declared if bound != prefix):
-        return None  # the main namespace under a second prefix: its cells would be missed
-    p = prefix + ":" if prefix else ""
     spelling = _spelling(p)
     opening = spelling.sheet_data.search(text, root.end())
     if opening is None:
         return None
     end = opening.end() if opening.group(1) else text.find(f"</{p}sheetData>", opening.end())
     body = text[opening.end():end]
-    if end < 0 or "xmlns" in body or text.find(f"<{p}sheetData", end) >= 0:
-        return None
-    scanner = _CellScanner(strings, formats, p, root.group(0), cache)
+    if end < 0 or "xmlns" in body or text.find(f"<{p}sheetData", end) >= 0 or text.find(f"</{p}sheetData", end + 1) >= 0:
+        return None  # a second <sheetData>, after this one or inside it (its end tag came first): ElementTree reads them
+    scanner = _CellScanner(strings, formats, p, root_tag, memo)
     cells = scanner.scan(body)
-    return cells, _scan_merges(text, end, spelling, scanner.rows.columns)
+    return cells, _scan_merges(text, end, spelling, memo)
 
 
 class _Spelling:
@@ -727,12 +760,11 @@ class _Spelling:
         attrs = r"""((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
         self.sheet_data = re.compile(rf"<{p}sheetData\b[^>]*?(/?)>")
         self.merge_cells = re.compile(rf"<{p}mergeCells\b[^>]*?(/?)>")
-        self.usual_merge = re.compile(rf'<{p}mergeCell ref="([A-Z]{{1,3}})([0-9]+):([A-Z]{{1,3}})([0-9]+)"/>')
+        self.usual_merge = re.compile(rf'<{p}mergeCell ref="([A-Z]{{1,3}}[0-9]+:[A-Z]{{1,3}}[0-9]+)"/>')
         self.any_merge = re.compile(rf"""<{p}mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']""")
         self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
         self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"([^>/]*+>(?:<{p}v>[^<]*+</{p}v>|.*?))</{p}c>', re.S)
         self.tail = re.compile(rf'(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(?:<{p}v>([^<]*+)</{p}v>\Z|(.*))', re.S)
-        self.unaddressed = re.compile(rf'<{p}c(?! r=")')
         self.formula_value = re.compile(rf"<{p}f>([^<]*)</{p}f><{p}v>([^<]*)</{p}v>")
         self.inline_text = re.compile(rf"""<{p}is><{p}t(?:\s+xml:space\s*=\s*["']preserve["'])?>([^<]*)</{p}t></{p}is>""")
 
@@ -742,37 +774,45 @@ def _spelling(p: str) -> _Spelling:
     return _Spelling(p)
 
 
-def _scan_merges(text: str, start: int, spelling: _Spelling, columns: dict[str, int]) -> list[tuple[int, int, int, int]]:
+def _scan_merges(text: str, start: int, spelling: _Spelling, memo: WorkbookScan) -> list[tuple[int, int, int, int]]:
     """The merged ranges of the first <mergeCells> after `start`, as walk_worksheet reads them.
 
     The usual section (every element a <mergeCell ref="A1:C1"/>, as Excel writes it) is read by one
-    regular expression; any other spelling ($, quotes, other attributes) ref by ref through parse_range.
-    `columns`: column letters -> number, shared with the cell scan.
+    regular expression; any other spelling ($, quotes, other attributes) by a looser one. Each distinct
+    ref text is worked out once per workbook (memo.ranges: the sheets of a form repeat their merges).
     """
     opening = spelling.merge_cells.search(text, start)
     if opening is None or opening.group(1):
         return []
     section = text[opening.end():text.find(f"</{spelling.p}mergeCells", opening.end())]
-    usual = spelling.usual_merge.findall(section)
-    merged = []
-    if len(usual) == section.count("<"):  # each match holds one '<': no other markup was passed over
-        for l1, r1, l2, r2 in usual:
-            c1 = columns.get(l1) or columns.setdefault(l1, column_number(l1))
-            c2 = columns.get(l2) or columns.setdefault(l2, column_number(l2))
-            r1, r2 = int(r1), int(r2)
-            merged.append((r1, c1, r2, c2) if r1 <= r2 and c1 <= c2 else (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-        return merged
-    for ref in spelling.any_merge.findall(section):
-        plain = _PLAIN_RANGE.fullmatch(ref)
-        if plain is None:
-            merged.append(parse_range(unescape_attr(ref)))
-            continue
-        l1, r1, l2, r2 = plain.groups()
-        c1 = columns.get(l1) or columns.setdefault(l1, column_number(l1))
-        c2 = columns.get(l2) or columns.setdefault(l2, column_number(l2))
-        r1, r2 = int(r1), int(r2)
-        merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-    return [m for m in merged if m]
+    refs = spelling.usual_merge.findall(section)
+    if len(refs) != section.count("<"):  # each usual match holds one '<': other markup was passed over
+        refs = spelling.any_merge.findall(section)
+    ranges, merged = memo.ranges, []
+    for ref in refs:
+        merge = ranges.get(ref, _UNSEEN)
+        if merge is _UNSEEN:
+            merge = ranges[ref] = _merge_range(ref, memo.columns)
+        if merge is not None:
+            merged.append(merge)
+    return merged
+
+
+def _merge_range(ref: str, columns: dict[str, int]) -> tuple[int, int, int, int] | None:
+    """A mergeCell's ref attribute as written (references not yet replaced) as parse_range reads the
+    parser's value of it; `columns`: column letters -> number, worked out once.
+
+    >>> _merge_range("C2:A1", {}), _merge_range("$A$4:B5", {}), _merge_range("A1:", {})
+    ((1, 1, 2, 3), (4, 1, 5, 2), None)
+    """
+    plain = _PLAIN_RANGE.fullmatch(ref)
+    if plain is None:
+        return parse_range(unescape_attr(ref))
+    l1, r1, l2, r2 = plain.groups()
+    c1 = columns.get(l1) or columns.setdefault(l1, column_number(l1))
+    c2 = columns.get(l2) or columns.setdefault(l2, column_number(l2))
+    r1, r2 = int(r1), int(r2)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
 def unescape_attr(value: str) -> str:
@@ -798,30 +838,38 @@ _UNSEEN = object()
 class _CellScanner:
     """The cells of one <sheetData> text, as _RowReader would make them.
 
-    When every <c> starts with its r="A1" (Excel, WPS, LibreOffice and xlsxwriter write them so), only
-    the cells with content are visited; otherwise rows and empty cells are followed too, to count the
-    places of cells without an address. A cell in a shape other than the three plain ones (a value; a
-    formula and its value; an inline string) is parsed by ElementTree on its own.
+    When every <c> with content starts with its r="A1" (Excel, WPS, LibreOffice and xlsxwriter write
+    them so), only those cells are visited: an empty cell changes nothing, with or without an address
+    (a place counted from it would only matter to a cell without one). Otherwise rows and empty cells
+    are followed too, to count the places of cells without an address. A cell in a shape other than
+    the three plain ones (a value; a formula and its value; an inline string) is parsed by ElementTree
+    on its own.
     """
 
-    def __init__(self, strings: list[str], formats: list[str], p: str, root_tag: str, cache: dict | None = None):
-        self.rows = _RowReader(strings, formats)
-        self.known = cache if cache is not None else {}  # what follows a <c>'s r="A1" -> its cell: equal cells shared
+    def __init__(self, strings: list[str], formats: list[str], p: str, root_tag: str, memo: WorkbookScan):
+        self.rows = _RowReader(strings, formats, memo.columns)
+        self.known = memo.cells  # what follows a <c>'s r="A1" -> its cell: equal cells shared
         self.strings, self.formats = strings, formats
         self.format_of: dict[str, str] = {}  # s attribute -> number format
         self.p = p
         self.root_tag = root_tag
         spelling = _spelling(p)
-        self.every, self.placed, self.tail, self.unaddressed = spelling.every, spelling.placed, spelling.tail, spelling.unaddressed
+        self.every, self.placed, self.tail = spelling.every, spelling.placed, spelling.tail
         self.formula_value, self.inline_text = spelling.formula_value, spelling.inline_text
         self.value_only = (f"<{p}v>", f"</{p}v>")
 
     def scan(self, body: str) -> dict[tuple[int, int], SourceCell]:
-        p = self.p
-        if not self.unaddressed.search(body):  # every cell starts with its address
-            matches = self.placed.findall(body)
-            if len(matches) == body.count(f"</{p}c>"):  # no cell with content was passed over
-                return self._placed(matches)
+        """The cells by the plain expression (placed) when each '</c' in the body ends one of its
+        matches, else by following every row and cell (_every).
+
+        A match runs from a <c r="A1" to the first '</c>' after it, and in a well-formed part a '<'
+        only opens markup, so when the counts agree every <c> with content (whose end tag is a '</c')
+        starts with its address and is matched whole, and no match spans a second cell. An end tag
+        spelled '</c >', a nested <c> or a cell without its address first leaves a '</c' unmatched.
+        """
+        matches = self.placed.findall(body)
+        if len(matches) == body.count(f"</{self.p}c"):
+            return self._placed(matches)
         return self._every(body)
 
     def _placed(self, matches: list[tuple[str, str, str]]) -> dict[tuple[int, int], SourceCell]:
@@ -1006,11 +1054,11 @@ def _make_cell(kind: str | None, v: str | None, formula: str | None, s: str | No
 class _RowReader:
     """Turns <row> elements into SourceCells."""
 
-    def __init__(self, strings: list[str], formats: list[str]):
+    def __init__(self, strings: list[str], formats: list[str], columns: dict[str, int] | None = None):
         self.strings = strings
         self.formats = formats
         self.cells: dict[tuple[int, int], SourceCell] = {}
-        self.columns: dict[str, int] = {}
+        self.columns: dict[str, int] = {} if columns is None else columns  # letters -> number
         self.plain: dict[tuple, SourceCell | None] = {}  # (t, v text, s) -> the cell of a value-only <c>
         self.last_row = 0
         self.tags: tuple[str, str, str, str] | None = None
@@ -1120,12 +1168,12 @@ def read_package(pkg: Package) -> tuple[list[Sheet], list[dict]]:
             by_kind = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
             strings = shared_strings(pkg, by_kind.get("sharedStrings"))
             formats = cell_formats(pkg, by_kind.get("styles"))
-            sheets, cache = [], {}
+            sheets, memo = [], WorkbookScan()
             for entry in entries:
                 if entry["kind"] != "worksheet":
                     continue
                 part = entry["part"]
-                cells, merged = read_worksheet(pkg.read_xml(part), strings, formats, cache)
+                cells, merged = read_worksheet(pkg.read_xml(part), strings, formats, memo)
                 sheets.append(Sheet(name=entry["name"], cells=cells, merged=merged, hidden=entry["state"] in ("hidden", "veryHidden")))
             return sheets, entries
     except WorkbookError:
