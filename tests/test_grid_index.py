@@ -1,10 +1,10 @@
 """The label index of a sheet (reader/grid.py) finds exactly what scanning every cell finds.
 
 Forms are found by searching a sheet's labels; the Grid answers those searches from an index of its
-normalised texts (prefixes by bisecting the sorted texts, other tests once per distinct text, answers
-kept across sheets). Hypothesis builds sheets of label-like cells — full-width and half-width spellings,
-spaces and line breaks inside words, numbers, booleans, error cells — and each search by the index is
-compared with a plain scan of the cells in reading order, over the whole sheet and over row ranges.
+normalised texts (each test once per distinct text, answers kept across sheets). Hypothesis builds
+sheets of label-like cells — full-width and half-width spellings, spaces and line breaks inside words,
+numbers, booleans, error cells — and each search by the index is compared with a plain scan of the
+cells in reading order, over the whole sheet and over row ranges.
 """
 
 from __future__ import annotations
