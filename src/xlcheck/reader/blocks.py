@@ -247,7 +247,7 @@ def _indicator_columns(grid: Grid, header_row: int, wanted: dict[str, tuple[str,
         columns.update(above)
     below = header_row + 1
     split = wanted.get("sign", ()) + wanted.get("unit", ())
-    if not split or not any(grid.label(below, c).startswith(split) for c in grid.cols(below)):
+    if not split or below not in grid.rows_starting(split):
         return columns, header_row
     actual = columns.get("actual")
     for col in grid.cols(below):

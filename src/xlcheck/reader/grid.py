@@ -165,8 +165,9 @@ class Grid:
         return self.where(("in", word), lambda text: word in text, rows)
 
     def matching(self, pattern: re.Pattern, rows: Rows = None) -> list[tuple[int, int]]:
-        """The cells whose label a regex matches (re.match: from its start)."""
-        return self.where(("re", pattern), pattern.match, rows)
+        """The cells whose label a regex matches (re.match: from its start). The search is named by the
+        pattern's text: hashing a compiled pattern hashes its whole compiled code (~0.8 µs for the funding labels')."""
+        return self.where(("re", pattern.pattern, pattern.flags), pattern.match, rows)
 
     def exactly(self, text: str, rows: Rows = None) -> list[tuple[int, int]]:
         key = ("is", text)
