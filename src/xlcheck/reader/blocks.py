@@ -135,15 +135,35 @@ class FormCells:
                     unreadable=self.unreadable, notes=self.notes, **fields)
 
     def text(self, pos: tuple[int, int] | None) -> str:
+        """The text a cell shows (stripped): a text cell's text, a number's text ('95.21'), a percent-formatted
+        number's percentage (0.9521 in '0.00%' -> '95.21%'); '' for no cell."""
         if pos is None:
             return ""
         cell = self.used[pos] = self.grid.sheet.cells[pos]
         value = cell.value
         if type(value) is str:
             return value.strip()  # a text cell displays its text
-        if type(value) is Decimal and not cell.is_percent_format:
-            return self.grid.labels[pos]  # a number displays its text: its label, made once (Grid)
+        if type(value) is Decimal:
+            label = self.grid.labels[pos]  # a number's text, made once (Grid)
+            if not cell.is_percent_format:
+                return label
+            return shown_percent(cell, label)
         return cell.display.strip()
+
+
+_PERCENTS: dict[tuple[str, str], str] = {}  # (a number's text, its percent format) -> what it shows: 100%, 95.00% recur
+
+
+def shown_percent(cell: SourceCell, label: str) -> str:
+    """cell.display.strip() of a percent-formatted number, remembered by its text and format (the same
+    digits in the same format show the same: '1' in '0%' -> '100%')."""
+    key = (label, cell.number_format)
+    shown = _PERCENTS.get(key)
+    if shown is None:
+        if len(_PERCENTS) > 2_000:
+            _PERCENTS.clear()
+        shown = _PERCENTS[key] = cell.display.strip()
+    return shown
 
 
 def read_total(fc: FormCells, rows: range) -> dict:
