@@ -34,7 +34,7 @@ class Check:
     settled: dict[str, Decimal] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     profile: Profile | None = None
-    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # work rules share (rows, assessed indicators)
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # work rules share (rows by block name, assessed indicators)
     shared: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # work the forms of one workbook share
 
     def __post_init__(self):
@@ -55,13 +55,13 @@ class Check:
 
     def rows(self, block: str) -> list[tuple]:
         """The rows of the form's 'budget', 'goals' or 'indicators' block as named tuples, made once per form."""
-        key = "rows:" + block
-        if key not in self.memo:
-            self.memo[key] = rows(self.form, block)
+        found = self.memo.get(block)  # the memo's keys for rows are the block names
+        if found is None:
+            found = self.memo[block] = rows(self.form, block)
             if block == "indicators" and self.form.notes:  # weights written '10%', read the profile's way
                 from .sections import percent_weights  # sections imports this module
-                self.memo[key] = percent_weights(self, self.memo[key])
-        return self.memo[key]
+                found = self.memo[block] = percent_weights(self, found)
+        return found
 
     def source(self, address: str | None) -> SourceCell | None:
         if address is None:

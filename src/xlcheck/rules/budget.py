@@ -95,12 +95,12 @@ def budget_score(check: Check) -> None:
         weight = budget_weight(check, row)
         rate = row.spent / base
         expected = min(weight, weight * rate)
-        capped = "（不超过权重）" if weight * rate > weight else ""
         if doubtful_weight(check, row, rate):
             return
         check.check_number(
             budget_score, row.score_cell, "预算执行得分", row.score, expected,
-            lambda: f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}{capped}",
+            lambda: f"得分应为 {fmt(weight)} × 执行率 = {fmt(weight)} × {amount(row.spent)}/{amount(base)} = {check.fmt(expected)}"
+                    + ("（不超过权重）" if weight * rate > weight else ""),
             related=check.memo.get("filled totals", []) if row.Index == 0 else [],
         )
         check.settled["budget_score"] = check.round(expected)
@@ -149,13 +149,13 @@ def low_rate_unexplained(check: Check) -> None:
     if explained(check):
         return
     threshold = check.profile.explain_below
-    if check.form.explanation == "row":
-        unexplained = "但各指标的“偏差原因分析及改进措施”都没有说明原因"
-    else:
-        unexplained = f"但“偏差大或目标未完成原因分析”填写为“{check.form.deviation.strip() or '空'}”"
     for row, base in _rows(check):
         rate = row.spent / base
         if rate < threshold:
+            if check.form.explanation == "row":
+                unexplained = "但各指标的“偏差原因分析及改进措施”都没有说明原因"
+            else:
+                unexplained = f"但“偏差大或目标未完成原因分析”填写为“{check.form.deviation.strip() or '空'}”"
             check.add(
                 low_rate_unexplained, row.rate_cell, "执行率", fmt_percent(row.rate) if row.rate is not None else "",
                 f"≥ {fmt_percent(threshold)} 或说明原因",

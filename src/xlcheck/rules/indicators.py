@@ -25,7 +25,7 @@ from .sections import indicator_points, indicator_sections, is_whole_table, memb
 PARTLY = ("部分", "基本")  # an actual value that says the target was partly achieved
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     """An indicator row with its assessment and its weight (written, shown by full marks, or inferred)."""
 

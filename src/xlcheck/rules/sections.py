@@ -137,7 +137,7 @@ def points_add_up(check: Check) -> None:
     for section in form.sections:
         if section.parent is not None:
             children.setdefault(section.parent, []).append(section)
-    loose = {row.section for row in check.rows("indicators")}  # sections holding rows outside their children
+    loose = {row.section for row in check.rows("indicators")} if children else set()  # sections holding rows outside their children
     for section in form.sections:
         inner = children.get(section.key, [])
         if section.points is None or not inner or any(s.points is None for s in inner):

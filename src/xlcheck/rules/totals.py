@@ -89,7 +89,6 @@ def total(check: Check) -> None:
     def message() -> str:
         return f"总分应为 {parts()} = {fmt(expected)}"
 
-    corrected = [f.cell for f in check.findings if f.fixable and f.rule in SCORE_RULES]  # the parts fixed before it
     partial = check.memo.get("shown in part")
     if partial and form.total is not None and check.round(form.total) != expected:  # a form shown in part: say so
         check.add(total, form.total_cell.address, "总分", fmt(form.total), "",
@@ -103,14 +102,21 @@ def total(check: Check) -> None:
                       f"且{over}的得分合计超过其分值，请先核对指标得分，再更正总分")
         return
     if form.total_text is None:
-        check.check_number(total, form.total_cell.address, "总分", form.total, expected, message, related=corrected)
+        check.check_number(total, form.total_cell.address, "总分", form.total, expected, message,
+                           related=corrected_parts(check))
     elif form.total is not None and check.round(form.total) != expected:
         _, start, end = find_total(form.total_text)
         check.add(total, form.total_cell.address, "总分", fmt(form.total), fmt(expected), message(),
-                  fixable=True, expected_value=replace_span(form.total_text, start, end, fmt(expected)), related=corrected)
+                  fixable=True, expected_value=replace_span(form.total_text, start, end, fmt(expected)),
+                  related=corrected_parts(check))
 
 
 SCORE_RULES = ("XC102", "XC201", "XC301", "XC309")  # the rules that correct a part of the total
+
+
+def corrected_parts(check: Check) -> list[str]:
+    """The score cells corrected before the total (its related cells when it is wrong)."""
+    return [f.cell for f in check.findings if f.fixable and f.rule in SCORE_RULES]
 
 
 def reported_budget_score(check: Check) -> Decimal:
