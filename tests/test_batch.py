@@ -79,6 +79,23 @@ def test_the_garbage_collector_waits_only_while_a_file_is_checked(tmp_path):
     assert gc.isenabled()
 
 
+def dies_on_the_bad_file(path: Path, out: Path | None) -> FileReport:
+    """A batch's work that kills its worker process outright (as running out of memory would) on bad.xlsx."""
+    if path.name == "bad.xlsx":
+        os._exit(9)
+    return FileReport(path)
+
+
+def test_a_worker_that_dies_is_its_files_error_and_the_batch_still_answers_for_every_file(tmp_path):
+    files = expand([make_folder(tmp_path, copies=12)])
+    reports = run_batch(files, jobs=2, work=dies_on_the_bad_file)
+    assert [r.path for r in reports] == files  # every file answered, in input order
+    assert reports[0].path.name == "bad.xlsx" and reports[0].error.code == "internal"
+    assert "工作进程意外退出" in reports[0].error.message and "bad.xlsx" in reports[0].error.message
+    # files the dead pool could not finish are errors too, each naming itself; none is silently passed
+    assert all(r.error is None or r.path.name in r.error.message for r in reports)
+
+
 def test_outputs_of_same_named_inputs_never_collide(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
