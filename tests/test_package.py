@@ -197,6 +197,7 @@ def test_worksheet_scan_details():
     ('<row r="1"><c r="A1"><v>1</v></c></row>', '<worksheet>', ""),
     ('<row r="1"><c r="A1"><v>1</v></c></row>', '<worksheet xmlns="urn:not-spreadsheetml">', ""),
     ('<row r="1"><c r="A1"><v>1</v></c ><c r="B1"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
+    ('<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v></v></c><c r="B1" t="s"><v>1</v></c><c r="B1"><v>3</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
     ('<row><c s="1"/><c r="B1"><v>1</v></c><c/></row><row><c r="C2"><f>B1</f><v>1</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
     ('<row r="1"><c r="A1"><v>1</v></c><sheetData/></row><row r="2"><c r="A2"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
     ('<row r="1"><c r="A1"><v>1</v><sheetData></sheetData></c></row><row r="2"><c r="A2"><v>2</v></c></row>', f'<worksheet xmlns="{MAIN_NS}">', ""),
@@ -212,6 +213,9 @@ def test_unusual_worksheets_read_as_the_element_tree_reads_them(cells, root, p):
     ('<row r="2"><c r="C2"><v>NaN</v></c></row>', "cell C2 holds 'NaN'"),
     ('<row r="2"><c r="C2" t="s"><v>99</v></c></row>', "cell C2 holds '99'"),
     ('<row r="2"><c r="C2"><v>1</v></c><c r="C2"><v>2</v></c></row>', "two cells at C2"),
+    ('<row r="2"><c r="C2"><v>1</v></c><c r="C2"><v>1</v></c></row>', "two cells at C2"),
+    ('<row r="2"><c r="C2"><v>1</v></c><c r="C2"><v>2</v></c><c r="D2"><v>NaN</v></c></row>', "two cells at C2"),
+    ('<row r="2"><c r="B2"><v>NaN</v></c><c r="C2"><v>1</v></c><c r="C2"><v>2</v></c></row>', "cell B2 holds 'NaN'"),
 ])
 def test_bad_cells_are_refused_alike(cells, message):
     from xlcheck.package import read_worksheet, walk_worksheet

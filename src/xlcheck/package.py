@@ -397,8 +397,13 @@ def workbook_part(pkg: Package) -> str:
         if kind.endswith("/officeDocument") and pkg.find(target) is not None:
             if target.lower().endswith(".bin"):
                 raise WorkbookError.for_file("unsupported", pkg.path, target)
+            key, declared = Package.key(target), None
             for folder, content_type, what in _OTHER_DOCUMENTS:
-                if Package.key(target).startswith(folder) or content_type in _content_type(pkg, target):
+                if key.startswith(folder):
+                    raise WorkbookError.for_file("not_workbook", pkg.path, what)
+                if declared is None:
+                    declared = _content_type(pkg, target)  # read once, when first asked
+                if content_type in declared:
                     raise WorkbookError.for_file("not_workbook", pkg.path, what)
             return target
     if pkg.find("xl/workbook.xml") is not None:
@@ -415,12 +420,18 @@ def _content_type(pkg: Package, part: str) -> str:
     if pkg.find("[Content_Types].xml") is None:
         return ""
     text = pkg.read_xml("[Content_Types].xml").decode("utf-8", "replace")
-    for tag in re.findall(r"<(?:\w+:)?Override\b[^>]*>", text):
-        name = re.search(r"""PartName\s*=\s*["']([^"']*)["']""", tag)
-        if name and Package.key(unquote(name.group(1))) == Package.key(part):
-            kind = re.search(r"""ContentType\s*=\s*["']([^"']*)["']""", tag)
+    key = Package.key(part)
+    for tag in _OVERRIDE.findall(text):
+        name = _PART_NAME.search(tag)
+        if name and Package.key(unquote(name.group(1))) == key:
+            kind = _CONTENT_TYPE.search(tag)
             return kind.group(1) if kind else ""
     return ""
+
+
+_OVERRIDE = re.compile(r"<(?:\w+:)?Override\b[^>]*>")
+_PART_NAME = re.compile(r"""PartName\s*=\s*["']([^"']*)["']""")
+_CONTENT_TYPE = re.compile(r"""ContentType\s*=\s*["']([^"']*)["']""")
 
 
 def sheet_entries(pkg: Package, wb_part: str, rels: dict[str, tuple[str, str]] | None = None) -> list[dict]:
@@ -875,19 +886,42 @@ class _CellScanner:
     def _placed(self, matches: list[tuple[str, str, str]]) -> dict[tuple[int, int], SourceCell]:
         """The cells of (column letters, row digits, the rest of the <c> up to its </c>): a cell is
         made once for each distinct rest (cells are immutable; the rest is all a cell's content
-        depends on), so most cells cost a lookup."""
+        depends on), so most cells cost a lookup.
+
+        Two cells at one place are told by the count at the end (the dict keeps one of them), not asked
+        for each cell; a bad cell is refused only after asking whether a place before it was taken
+        twice, the order in which the tree walk meets the two faults."""
         cells, columns, known = self.rows.cells, self.rows.columns, self.known
+        blank = 0
         for letters, digits, rest in matches:
             cell = known.get(rest, _UNSEEN)
             if cell is _UNSEEN:
-                cell = known[rest] = self._rest_cell(letters, digits, rest)
-            if cell is not None:
-                col = columns.get(letters) or columns.setdefault(letters, column_number(letters))
-                place = (int(digits), col)
-                if place in cells:  # two values for one cell: which would a spreadsheet program show?
-                    raise ValueError(f"two cells at {a1(*place)}")
-                cells[place] = cell
+                try:
+                    cell = known[rest] = self._rest_cell(letters, digits, rest)
+                except ValueError:
+                    self._refuse_twice(matches, (letters, digits, rest))
+                    raise
+            if cell is None:
+                blank += 1
+            else:
+                cells[int(digits), columns.get(letters) or columns.setdefault(letters, column_number(letters))] = cell
+        if len(cells) + blank != len(matches):
+            self._refuse_twice(matches)
         return cells
+
+    def _refuse_twice(self, matches: list[tuple[str, str, str]], stop: tuple[str, str, str] | None = None) -> None:
+        """Raise 'two cells at A1' for the first place taken by two cells with content among the matches
+        before `stop` (their cells are known by then)."""
+        seen = set()
+        for match in matches:
+            if match == stop:
+                return
+            letters, digits, rest = match
+            if self.known[rest] is not None:
+                place = (int(digits), column_number(letters))
+                if place in seen:  # two values for one cell: which would a spreadsheet program show?
+                    raise ValueError(f"two cells at {a1(*place)}")
+                seen.add(place)
 
     def _rest_cell(self, letters: str, digits: str, rest: str) -> SourceCell | None:
         """One cell from what follows its r="A1": ' s="3" t="s"><v>12</v>' (the usual shapes made here,
