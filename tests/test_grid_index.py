@@ -101,3 +101,18 @@ def test_a_cells_text_read_from_its_label_is_its_text(found, number_format):
     for pos, cell in sheet.cells.items():
         assert grid.text(*pos) == cell.text.strip()
         assert fc.text(pos) == cell.display.strip()
+
+
+def test_searches_stay_right_when_the_texts_seen_are_forgotten(monkeypatch):
+    """The texts every search has tested are kept for the sheets to come (the same labels recur), up to a
+    bound; past it they are forgotten and numbered again, and a sheet read before still finds its cells."""
+    from xlcheck.reader import grid as grid_module
+
+    monkeypatch.setattr(grid_module, "_SEEN_KEPT", 6)
+    sheets = [sheet_of({(row, 1): f"{word}{n}" for row, word in enumerate(WORDS[:8], start=1)}) for n in range(4)]
+    grids = [Grid(sheet) for sheet in sheets]  # each sheet's 8 new texts pass the bound: the earlier ones are forgotten
+    for grid in grids + grids[::-1]:
+        for prefix in PREFIXES:
+            assert grid.starting(prefix) == scan(grid, lambda label: label.startswith(prefix), None)
+        assert grid.ending("自评表1") == scan(grid, lambda label: label.endswith("自评表1"), None)
+        assert grid.containing("预算") == scan(grid, lambda label: "预算" in label, None)

@@ -74,7 +74,7 @@ class FormCells:
     notes: list[tuple[CellRef, str, str]] = field(default_factory=list)
 
     def use(self, row: int, col: int) -> CellRef:
-        cell = self.grid.sheet.cells.get((row, col))
+        cell = self.grid.cells.get((row, col))
         if cell is not None:
             self.used[(row, col)] = cell
         return self.grid.ref(row, col)
@@ -88,7 +88,7 @@ class FormCells:
         """
         if pos is None:
             return None
-        cell = self.used[pos] = self.grid.sheet.cells[pos]
+        cell = self.used[pos] = self.grid.cells[pos]
         value = cell.value
         if cell.error:
             self.unreadable.append((self.grid.ref(*pos), what, f"单元格显示错误值 {cell.error}"))
@@ -139,7 +139,7 @@ class FormCells:
         number's percentage (0.9521 in '0.00%' -> '95.21%'); '' for no cell."""
         if pos is None:
             return ""
-        cell = self.used[pos] = self.grid.sheet.cells[pos]
+        cell = self.used[pos] = self.grid.cells[pos]
         value = cell.value
         if type(value) is str:
             return value.strip()  # a text cell displays its text
@@ -207,8 +207,9 @@ def header_columns(grid: Grid, row: int, wanted: dict[str, tuple[str, ...]],
         known = _HEADER_FIELDS[id(wanted)] = (wanted, {})
     fields_of = known[1]
     found: dict[str, tuple[int, int]] = {}
+    labels = grid.labels
     for col in grid.cols(row):
-        label = grid.label(row, col)
+        label = labels[(row, col)]
         names = fields_of.get(label)
         if names is None:
             names = fields_of[label] = tuple(name for name, prefixes in wanted.items() if label.startswith(prefixes))
@@ -298,7 +299,10 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
     if not {"name", "score"} <= columns.keys():
         return []
     first_data_col = min(span[0] for span in columns.values())
-    under: dict[int, list[str]] = {}  # column -> the headers whose span covers it
+    under: dict[int, list[str]] = {}  # column -> the headers whose span covers it, in the spec's order
+    for name, (first, last) in columns.items():
+        for col in range(first, last + 1):
+            under.setdefault(col, []).append(name)
     header_rows = grid.rows_starting_all(header) if header else grid.rows  # is_indicator_header's rows
     split = "sign" in columns or "unit" in columns
     text = fc.text
@@ -312,10 +316,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             continue  # a header repeated after a page break
         cells: dict[str, tuple[int, int]] = {}  # as grid.value_under: each header's leftmost cell in the row
         for col in cols:
-            names = under.get(col)
-            if names is None:
-                names = under[col] = [name for name, (first, last) in columns.items() if first <= col <= last]
-            for name in names:
+            for name in under.get(col, ()):
                 if name not in cells:
                     cells[name] = (row, col)
         if "level1" in cells:

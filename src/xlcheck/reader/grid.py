@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 
 from ..model import CellRef, Sheet, SourceCell
@@ -25,8 +25,11 @@ _SPACE = re.compile(r"\s+")
 _NORMS: dict[str, str] = {}  # the same labels recur in every form and workbook: fold each spelling once
 _NORMS_KEPT = 5_000
 _NUMBERS: dict[str, str] = {}  # a number's text by its digits and exponent (str(Decimal)): amounts and points recur
-_TESTED: dict[Hashable, tuple[set[str], set[str]]] = {}  # a search's texts tested and passed, kept across sheets (same labels)
-_TESTED_KEPT = 2_000
+_SEEN: list[str] = []  # every label text the sheets read have held, in the order first seen
+_SEEN_SET: set[str] = set()
+_SEEN_KEPT = 20_000
+_TESTED: dict[Hashable, list] = {}  # a search -> [how many texts of _SEEN it has tested, the texts that passed]
+_ROUND = 0  # how many times _SEEN was forgotten (a Grid numbered in an earlier round numbers its texts again)
 
 
 def norm(text: object) -> str:
@@ -70,6 +73,7 @@ class Grid:
 
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
+        self.cells = sheet.cells  # (row, col) -> SourceCell
         self.name = sheet.name
         norms = _NORMS  # norms.get(text): _label's common case (a spelling folded before) without a call
         labels = {pos: norms.get(cell.value) or _label(cell) for pos, cell in sheet.cells.items()}
@@ -95,6 +99,22 @@ class Grid:
         self._hits: dict[Hashable, list[tuple[int, int]]] = {}
         self._row_sets: dict[Hashable, set[int]] = {}
         self._memo: dict[Hashable, tuple[object, object]] = {}
+        self._number_texts()
+
+    def _number_texts(self) -> None:
+        """Add the sheet's texts not seen before to _SEEN; then every text of the sheet is among the first
+        self._seen of it (a search that has tested those needs to test none of this sheet's)."""
+        global _ROUND
+        fresh = self.index.keys() - _SEEN_SET
+        if fresh and len(_SEEN) + len(fresh) > _SEEN_KEPT:  # a long run of different files: start again
+            _SEEN.clear()
+            _SEEN_SET.clear()
+            _TESTED.clear()
+            _ROUND += 1
+            fresh = set(self.index)
+        _SEEN.extend(fresh)
+        _SEEN_SET.update(fresh)
+        self._round, self._seen = _ROUND, len(_SEEN)
 
     def remembered(self, key: Hashable, owner: object, compute: Callable[[], object]):
         """compute() once per sheet for `key` and the object `owner` it reads (a spec's columns, compared
@@ -105,22 +125,22 @@ class Grid:
         return known[1]
 
     def cell(self, row: int, col: int) -> SourceCell | None:
-        return self.sheet.cells.get((row, col))
+        return self.cells.get((row, col))
 
     def label(self, row: int, col: int) -> str:
         return self.labels.get((row, col), "")
 
     def text(self, row: int, col: int) -> str:
         """cell.text.strip() of a cell that is there; a number's is its label (its text, made once)."""
-        cell = self.sheet.cells[(row, col)]
+        cell = self.cells[(row, col)]
         return self.labels[(row, col)] if type(cell.value) is Decimal else cell.text.strip()
 
     def ref(self, row: int, col: int) -> CellRef:
         return CellRef(self.name, row, col)
 
-    def cols(self, row: int) -> list[int]:
-        """The columns of the non-empty cells of a row, left to right."""
-        return self.rows.get(row, [])
+    def cols(self, row: int) -> Sequence[int]:
+        """The columns of the non-empty cells of a row, left to right (() for an empty row)."""
+        return self.rows.get(row, ())
 
     def span(self, row: int, col: int) -> tuple[int, int]:
         """The columns a cell covers: its merged range, or just itself."""
@@ -134,20 +154,22 @@ class Grid:
 
     def where(self, key: Hashable, test: Callable[[str], object], rows: Rows = None) -> list[tuple[int, int]]:
         """Every (row, col) whose normalised text passes `test`, in reading order: among `rows` (a range),
-        or in the whole sheet. Each distinct text is tested once (and remembered across sheets, where the
-        same labels recur); `key` names the test: the same key must always mean the same test."""
+        or in the whole sheet. Each distinct text is tested once, and remembered across sheets, where the
+        same labels recur: a search tests the texts of _SEEN it has not tested yet (none, once the sheets'
+        labels have all been seen), never each sheet's texts again. `key` names the test: the same key
+        must always mean the same test."""
         hits = self._hits.get(key)
         if hits is None:
+            if self._round != _ROUND:
+                self._number_texts()
             known = _TESTED.get(key)
-            if known is None or len(known[0]) > _TESTED_KEPT:
-                known = _TESTED[key] = (set(), set())
-            tested, passed = known  # the texts tested, and those that passed (set operations: no loop over the sheet)
-            if not tested.issuperset(self.index):
-                new = self.index.keys() - tested
-                tested |= new
-                passed.update(text for text in new if test(text))
+            if known is None:
+                known = _TESTED[key] = [0, set()]
+            if known[0] < self._seen:
+                known[1].update(text for text in _SEEN[known[0]:] if test(text))
+                known[0] = len(_SEEN)
             # the sheet's texts that passed: keys() & set walks the smaller of the two (a test passes few texts)
-            hits = sorted([pos for text in self.index.keys() & passed for pos in self.index[text]])
+            hits = sorted([pos for text in self.index.keys() & known[1] for pos in self.index[text]])
             self._hits[key] = hits
         if rows is None or not hits:
             return hits

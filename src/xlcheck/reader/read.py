@@ -334,19 +334,20 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int,
         first -= 1  # a label alone above the header (two rows up at most)
     found, stops = [], []
     for row in range(first, last + 1):
-        alone = alone_label(grid, row)
+        cols = grid.cols(row)
+        alone = grid.label(row, cols[0]) if len(cols) == 1 else None  # alone_label(grid, row)
         if alone is not None and other_block(alone):
             continue
         if alone is not None:
             points = label_points(alone)
             if points is not None:
-                found.append((row, grid.cols(row)[0], strip_points(alone).rstrip(":"), points))
+                found.append((row, cols[0], strip_points(alone).rstrip(":"), points))
             elif row > header_row:
                 stops.append(row)
             continue
         if row < header_row:
             continue
-        for col in grid.cols(row):
+        for col in cols:
             if col >= level1_col:
                 break
             points = label_points(grid.label(row, col))
@@ -382,7 +383,7 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
     elif table:
         for number, (first, last, name, points, col) in enumerate(table, start=1):
             key = f"table{number}"
-            sections.append(Section(key, name, "indicators", points, cell=grid.ref(first, col).address))
+            sections.append(Section(key, name, "indicators", points, cell=address((first, col))))
             for record in indicators:
                 if first <= record["row"] <= last:
                     record["section"] = key
@@ -397,7 +398,7 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
                 continue
             key = f"{record['section']}/{strip_points(record[level])}"
             if not any(section.key == key for section in sections):
-                label = next((grid.ref(record["row"], c).address for c in grid.cols(record["row"])
+                label = next((address((record["row"], c)) for c in grid.cols(record["row"])
                               if grid.label(record["row"], c) == norm(record[level])), None)
                 sections.append(Section(key, strip_points(record[level]), "indicators", points, parent=record["section"],
                                         cell=label))
