@@ -99,25 +99,23 @@ def assess_row(row, negative_level2: tuple[str, ...], name: str) -> Assessment:
 
 
 def scored_rows(check: Check) -> list[Scored]:
-    """The form's scored indicators, each assessed, with the weight written or shown by full marks: made
-    once per form for the rules that only read them (XC307, XC309). XC301 infers the weights left
-    unknown in copies of its own (new_scored_rows)."""
+    """The form's scored indicators, each assessed, with every weight the form determines (written, shown
+    by full marks, or on a project form inferred per section), worked out once per form for XC301, XC307
+    and XC309. (XC307 and XC309 never read an inferred weight: it goes only to a row that fell short or
+    has no score.)"""
     if "scored" not in check.memo:
-        check.memo["scored"] = new_scored_rows(check)
+        scored = []
+        for row, assessment in assessed_rows(check):
+            if row.weight is not None:
+                scored.append(Scored(row, assessment, row.weight, "written"))
+            elif assessment.status == "met" and row.score is not None:
+                scored.append(Scored(row, assessment, row.score, "full marks"))
+            else:
+                scored.append(Scored(row, assessment, None, ""))
+        if check.form.kind == "project":
+            infer_by_section(check, scored)
+        check.memo["scored"] = scored
     return check.memo["scored"]
-
-
-def new_scored_rows(check: Check) -> list[Scored]:
-    """scored_rows as new Scored objects on each call (infer_weights changes them)."""
-    scored = []
-    for row, assessment in assessed_rows(check):
-        if row.weight is not None:
-            scored.append(Scored(row, assessment, row.weight, "written"))
-        elif assessment.status == "met" and row.score is not None:
-            scored.append(Scored(row, assessment, row.score, "full marks"))
-        else:
-            scored.append(Scored(row, assessment, None, ""))
-    return scored
 
 
 def infer_weights(rows: list[Scored], section: Decimal) -> None:
@@ -169,16 +167,20 @@ def indicator_scores(check: Check) -> None:
     column the coefficient is fixed with the score (政府采购执行率 72.74% of 100%, 权重 2: 100% -> 72.74%, 2 -> 1.45).
     """
     form = check.form
-    rows = new_scored_rows(check)
-    if form.kind == "project":
-        infer_by_section(check, rows)
-    high, low = check.profile.tiers
     total = Decimal(0)
     settled_rows = check.memo.setdefault("settled rows", {})
+    if form.kind != "project":  # a department form's scores stand as written (its goals repeat the projects: XC501)
+        for row, _ in assessed_rows(check):
+            settled_rows[row.Index] = settled = row.score or Decimal(0)
+            total += settled
+        check.settled["indicator_scores"] = total
+        return
+    rows = scored_rows(check)
+    high, low = check.profile.tiers
     for scored in rows:
         row, weight, assessment = scored.row, scored.weight, scored.assessment
         settled = row.score or Decimal(0)
-        if form.kind == "project" and weight is not None and row.score is not None:
+        if weight is not None and row.score is not None:
             if assessment.status == "short" and assessment.ratio is not None:
                 share = check.profile.negative_share(assessment.ratio) if assessment.negative else assessment.ratio
                 deviation = assessment.negative and check.profile.negative_formula == "deviation"
@@ -216,7 +218,7 @@ def indicator_scores(check: Check) -> None:
                     f"{row.name}：得分 {fmt(row.score)} 超过{why_weight(scored)}，得分不得突破权重",
                 )
                 settled = weight
-        elif form.kind == "project" and row.score is not None and assessment.status == "short":
+        elif row.score is not None and assessment.status == "short":
             check.add(
                 weight_unknown, row.score_cell, f"得分（{row.name}）", fmt(row.score), "",
                 f"{row.name}：{said(check, assessment)}；本表没有分值列，且有多个未完成指标，权重无法确定，得分未核对",
