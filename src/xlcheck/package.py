@@ -701,6 +701,7 @@ class WorkbookScan:
     - cells: each distinct text after a <c>'s r="A1" -> its cell (cells are immutable, equal ones shared);
     - ranges: each merged range's ref text ('A1:G1') -> (row, col, row, col), None when it is no range;
     - columns: column letters -> number;
+    - formats: a cell's s attribute ('3'; None without one) -> its number format;
     - prefixes: a root <worksheet ...> start tag -> the main namespace's prefix ('' or 'x:'), None
       when the scan cannot read under it (the sheets of a workbook have the same root tag).
     """
@@ -709,6 +710,7 @@ class WorkbookScan:
         self.cells: dict[str, SourceCell | None] = {}
         self.ranges: dict[str, tuple[int, int, int, int] | None] = {}
         self.columns: dict[str, int] = {}
+        self.formats: dict[str, str] = {}
         self.prefixes: dict[str, str | None] = {}
 
 
@@ -823,7 +825,7 @@ def _merge_range(ref: str, columns: dict[str, int]) -> tuple[int, int, int, int]
     c1 = columns.get(l1) or columns.setdefault(l1, column_number(l1))
     c2 = columns.get(l2) or columns.setdefault(l2, column_number(l2))
     r1, r2 = int(r1), int(r2)
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+    return (r1, c1, r2, c2) if r1 <= r2 and c1 <= c2 else (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 
 def unescape_attr(value: str) -> str:
@@ -861,7 +863,7 @@ class _CellScanner:
         self.rows = _RowReader(strings, formats, memo.columns)
         self.known = memo.cells  # what follows a <c>'s r="A1" -> its cell: equal cells shared
         self.strings, self.formats = strings, formats
-        self.format_of: dict[str, str] = {}  # s attribute -> number format
+        self.format_of = memo.formats  # s attribute -> number format
         self.p = p
         self.root_tag = root_tag
         spelling = _spelling(p)
