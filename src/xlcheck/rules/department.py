@@ -58,6 +58,8 @@ def match_projects(department: Form, projects: list[Form]) -> dict[int, Form]:
         wanted = wanted_by_goal.get(number, set())
         best, best_score = None, 0
         for project, names, goal_text in candidates:
+            if wanted and wanted.isdisjoint(names):
+                continue  # shares no indicator name: never this goal's project
             shared = len(wanted & names)
             score = shared * 2 + (goal_text == text)
             if score > best_score and shared * 2 >= len(wanted):

@@ -154,6 +154,8 @@ def unknown_parts(check: Check) -> list[str]:
     """The cells of the total's parts that could not be read (an error value such as #REF!, a formula
     saved without its result) and that no rule recomputed; while there is one, the total is not certain."""
     form = check.form
+    if not form.unreadable:  # every cell read
+        return []
     unreadable = {ref.address for ref, _, _ in form.unreadable}
     cells = [row.score_cell for row in check.rows("indicators") if row.score is None]
     if form.kind == "project":
