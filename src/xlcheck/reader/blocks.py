@@ -317,23 +317,22 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
         cells: dict[str, tuple[int, int]] = {}  # as grid.value_under: each header's leftmost cell in the row
         for col in cols:
             for name in under.get(col, ()):
-                if name not in cells:
-                    cells[name] = (row, col)
+                cells.setdefault(name, (row, col))  # the leftmost wins
         if "level1" in cells:
             level1, level2 = text(cells["level1"]), ""
         if "level2" in cells:
             level2 = text(cells["level2"])
         name_pos, target_pos, actual_pos = cells.get("name"), cells.get("target"), cells.get("actual")
         name = text(name_pos)
-        target = text(target_pos)
+        target = text(target_pos) if target_pos else ""
         if split:
             target = target_text(text(cells.get("sign")), target, text(cells.get("unit")))
-        actual = text(actual_pos)
+        actual = text(actual_pos) if actual_pos else ""
         if "actual_unit" in cells and actual:
             unit = text(cells["actual_unit"])
             actual = actual if actual.endswith(unit) else actual + unit
         score_pos = cells.get("score")
-        if says_nothing(name) and not target and not actual and score_pos is None:
+        if score_pos is None and not target and not actual and says_nothing(name):
             continue
         if cols[-1] < first_data_col:
             continue
@@ -359,7 +358,7 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             "actual_cell": address(actual_pos) if actual_pos else empty_cell(columns, "actual", row),
             "weight_cell": address(weight_pos) if weight_pos else None,
             "score_cell": address(score_pos) if score_pos else None,
-            "deviation": text(cells.get("deviation")),
+            "deviation": text(cells["deviation"]) if "deviation" in cells else "",
             "coefficient": fc.rate(cells["coefficient"], f"得分系数（{name}）") if "coefficient" in cells else None,
             "coefficient_cell": address(cells["coefficient"]) if "coefficient" in cells else None,
         })

@@ -105,7 +105,7 @@ class Grid:
         """Add the sheet's texts not seen before to _SEEN; then every text of the sheet is among the first
         self._seen of it (a search that has tested those needs to test none of this sheet's)."""
         global _ROUND
-        fresh = self.index.keys() - _SEEN_SET
+        fresh = () if _SEEN_SET.issuperset(self.index) else self.index.keys() - _SEEN_SET  # all seen: no new set
         if fresh and len(_SEEN) + len(fresh) > _SEEN_KEPT:  # a long run of different files: start again
             _SEEN.clear()
             _SEEN_SET.clear()
@@ -168,8 +168,12 @@ class Grid:
             if known[0] < self._seen:
                 known[1].update(text for text in _SEEN[known[0]:] if test(text))
                 known[0] = len(_SEEN)
-            # the sheet's texts that passed: keys() & set walks the smaller of the two (a test passes few texts)
-            hits = sorted([pos for text in self.index.keys() & known[1] for pos in self.index[text]])
+            # the sheet's texts that passed (keys() & set walks the smaller of the two: a test passes few texts),
+            # their cells in reading order (a plain loop: a comprehension's own frame costs more here)
+            hits = []
+            for text in self.index.keys() & known[1]:
+                hits += self.index[text]
+            hits.sort()
             self._hits[key] = hits
         if rows is None or not hits:
             return hits
@@ -210,7 +214,8 @@ class Grid:
         key = ("all", prefixes)
         found = self._row_sets.get(key)
         if found is None:
-            found = self._row_sets[key] = set(self.rows).intersection(*(self.rows_starting(p) for p in prefixes))
+            found = self._row_sets[key] = (set.intersection(*(self.rows_starting(p) for p in prefixes)) if prefixes
+                                           else set(self.rows))
         return found
 
     def find(self, test: Callable[[str], bool], rows: Iterable[int]) -> list[tuple[int, int]]:

@@ -393,7 +393,9 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
             record["section"] = record["section"] or "indicators"
     for level in ("level1", "level2"):  # '产出指标（50分）', then '数量指标（20分）' inside it
         for record in indicators:
-            points = label_points(record[level])
+            if "分" not in record[level]:
+                continue  # no points written (label_points, without a call for each of the many such labels)
+            points = points_in(record[level])
             if points is None:
                 continue
             key = f"{record['section']}/{strip_points(record[level])}"
