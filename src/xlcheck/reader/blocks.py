@@ -300,9 +300,6 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
         return []
     first_data_col = min(span[0] for span in columns.values())
     under: dict[int, list[str]] = {}  # column -> the headers whose span covers it, in the spec's order
-    for name, (first, last) in columns.items():
-        for col in range(first, last + 1):
-            under.setdefault(col, []).append(name)
     header_rows = grid.rows_starting_all(header) if header else grid.rows  # is_indicator_header's rows
     split = "sign" in columns or "unit" in columns
     text = fc.text
@@ -316,7 +313,13 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
             continue  # a header repeated after a page break
         cells: dict[str, tuple[int, int]] = {}  # as grid.value_under: each header's leftmost cell in the row
         for col in cols:
-            for name in under.get(col, ()):
+            names = under.get(col)
+            if names is None:  # worked out for the columns the rows use (a header may be merged far across)
+                names = under[col] = []
+                for name, (first, last) in columns.items():
+                    if first <= col <= last:
+                        names.append(name)
+            for name in names:
                 cells.setdefault(name, (row, col))  # the leftmost wins
         if "level1" in cells:
             level1, level2 = text(cells["level1"]), ""
