@@ -209,6 +209,31 @@ def test_unusual_worksheets_read_as_the_element_tree_reads_them(cells, root, p):
     assert read_worksheet(data, STRINGS, FORMATS) == walk_worksheet(data, STRINGS, FORMATS)
 
 
+SHEET_DATA = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+MERGES = '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
+
+
+@pytest.mark.parametrize("body", [
+    SHEET_DATA + '<sheetProtection sheet="1" objects="1"/>' + MERGES,
+    SHEET_DATA + MERGES + MERGES.replace("A1:B1", "A2:B2"),
+    MERGES + SHEET_DATA,
+    SHEET_DATA + f'<extLst><ext uri="x">{MERGES}</ext></extLst>',
+    SHEET_DATA + f'<y:mergeCells xmlns:y="{MAIN_NS}"><y:mergeCell ref="A1:B1"/></y:mergeCells>',
+    SHEET_DATA + MERGES.replace("<mergeCells", '<mergeCells xmlns="urn:other"'),
+    SHEET_DATA + MERGES.replace("<mergeCell ", '<mergeCell xmlns="urn:other" '),
+    SHEET_DATA + "<mergeCells><mergeCell foo=\" ref='A1:A2'\" ref=\"B1:B2\"/><mergeCell ref='$C$1:D3' /></mergeCells>",
+    SHEET_DATA + '<mergeCells><foo><mergeCell ref="A1:B1"/></foo><mergeCell ref="A2:B2"></mergeCell></mergeCells>',
+    '<sheetData/><mergeCells/>',
+])
+def test_merged_ranges_read_as_the_element_tree_reads_them(body):
+    """The merged ranges are each <mergeCell>'s ref in each <mergeCells> that is a child of the root,
+    wherever the part places them and however it spells them (a scan hands any doubt to ElementTree)."""
+    from xlcheck.package import read_worksheet, walk_worksheet
+
+    data = f'<worksheet xmlns="{MAIN_NS}">{body}</worksheet>'.encode()
+    assert read_worksheet(data, STRINGS, FORMATS) == walk_worksheet(data, STRINGS, FORMATS)
+
+
 @pytest.mark.parametrize("cells, message", [
     ('<row r="2"><c r="C2"><v>NaN</v></c></row>', "cell C2 holds 'NaN'"),
     ('<row r="2"><c r="C2" t="s"><v>99</v></c></row>', "cell C2 holds '99'"),

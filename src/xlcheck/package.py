@@ -759,9 +759,16 @@ def _scan_worksheet(data: bytes, strings: list[str], formats: list[str], memo: W
     body = text[opening.end():end]
     if end < 0 or "xmlns" in body or text.find(f"<{p}sheetData", end) >= 0 or text.find(f"</{p}sheetData", end + 1) >= 0:
         return None  # a second <sheetData>, after this one or inside it (its end tag came first): ElementTree reads them
-    scanner = _CellScanner(strings, formats, p, root_tag, memo)
-    cells = scanner.scan(body)
-    return cells, _scan_merges(text, end, spelling, memo)
+    after = opening.end() if opening.group(1) else end + len(f"</{p}sheetData>")
+    merged = _scan_merges(text, root.end(), opening.start(), after, spelling, memo)
+    if merged is None:
+        return None
+    return _CellScanner(strings, formats, p, root_tag, memo).scan(body), merged
+
+
+_ATTRIBUTES = r"""(?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*"""  # a start tag's attributes, as XML spells them
+_ONE_ATTRIBUTE = re.compile(r"""([^\s=>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_EMPTY_ELEMENTS = re.compile(r"(?:\s*<[^<>]*/>)*\s*")  # in a well-formed part: empty elements and white space
 
 
 class _Spelling:
@@ -770,11 +777,11 @@ class _Spelling:
 
     def __init__(self, p: str):
         self.p = p
-        attrs = r"""((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
+        attrs = rf"({_ATTRIBUTES})\s*"
         self.sheet_data = re.compile(rf"<{p}sheetData\b[^>]*?(/?)>")
         self.merge_cells = re.compile(rf"<{p}mergeCells\b[^>]*?(/?)>")
         self.usual_merge = re.compile(rf'<{p}mergeCell ref="([A-Z]{{1,3}}[0-9]+:[A-Z]{{1,3}}[0-9]+)"/>')
-        self.any_merge = re.compile(rf"""<{p}mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']""")
+        self.any_merge = re.compile(rf"""<{p}mergeCell({_ATTRIBUTES})\s*/>""")
         self.every = re.compile(rf"<{p}row\b{attrs}/?>|<{p}c{attrs}(?:/>|>(.*?)</{p}c\s*>)", re.S)
         self.placed = re.compile(rf'<{p}c r="([A-Z]++)([0-9]++)"([^>/]*+>(?:<{p}v>[^<]*+</{p}v>|.*?))</{p}c>', re.S)
         self.tail = re.compile(rf'(?: s="([0-9]++)")?+(?: t="(\w++)")?+([^>/]*+)>(?:<{p}v>([^<]*+)</{p}v>\Z|(.*))', re.S)
@@ -787,20 +794,38 @@ def _spelling(p: str) -> _Spelling:
     return _Spelling(p)
 
 
-def _scan_merges(text: str, start: int, spelling: _Spelling, memo: WorkbookScan) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of the first <mergeCells> after `start`, as walk_worksheet reads them.
+def _scan_merges(text: str, head: int, sheet_data: int, after: int, spelling: _Spelling,
+                 memo: WorkbookScan) -> list[tuple[int, int, int, int]] | None:
+    """The merged ranges as walk_worksheet reads them (the ref of each <mergeCell> in each <mergeCells>
+    that is a child of the root), or None when a scan cannot be sure of them: the word mergeCells
+    anywhere between the root's start tag (`head`) and <sheetData> or more than once after its end
+    (`after`), other than empty elements between </sheetData> and <mergeCells> (it could stand
+    inside one of them), a namespace declared on it or in it, or other markup than empty
+    <mergeCell .../> in it.
 
     The usual section (every element a <mergeCell ref="A1:C1"/>, as Excel writes it) is read by one
-    regular expression; any other spelling ($, quotes, other attributes) by a looser one. Each distinct
-    ref text is worked out once per workbook (memo.ranges: the sheets of a form repeat their merges).
+    regular expression; any other spelling ($, quotes, other attributes) by each element's attributes.
+    Each distinct ref text is worked out once per workbook (memo.ranges: the sheets of a form repeat
+    their merges).
     """
-    opening = spelling.merge_cells.search(text, start)
-    if opening is None or opening.group(1):
+    if text.find("mergeCells", head, sheet_data) >= 0:
+        return None
+    opening = spelling.merge_cells.search(text, after)
+    if opening is None:
+        return None if text.find("mergeCells", after) >= 0 else []
+    if text.count("mergeCells", after) != (1 if opening.group(1) else 2) or not _EMPTY_ELEMENTS.fullmatch(text, after, opening.start()):
+        return None
+    if opening.group(1):
         return []
     section = text[opening.end():text.find(f"</{spelling.p}mergeCells", opening.end())]
+    if "xmlns" in opening.group(0) or "xmlns" in section:  # in another namespace the walk would pass it by
+        return None
     refs = spelling.usual_merge.findall(section)
     if len(refs) != section.count("<"):  # each usual match holds one '<': other markup was passed over
-        refs = spelling.any_merge.findall(section)
+        tags = spelling.any_merge.findall(section)
+        if len(tags) != section.count("<"):
+            return None
+        refs = [next((v1 or v2 for name, v1, v2 in _ONE_ATTRIBUTE.findall(attrs) if name == "ref"), "") for attrs in tags]
     ranges, merged = memo.ranges, []
     for ref in refs:
         merge = ranges.get(ref, _UNSEEN)
