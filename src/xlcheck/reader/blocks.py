@@ -304,9 +304,9 @@ def read_indicators(fc: FormCells, header_row: int, end: int, wanted: dict[str, 
     split = "sign" in columns or "unit" in columns
     text = fc.text
     level1 = level2 = ""
-    rows = []
+    rows, grid_rows = [], grid.rows
     for row in range(max(header_end + 1, start or 0), end + 1):
-        cols = grid.rows.get(row)
+        cols = grid_rows.get(row)
         if not cols:
             continue
         if row in header_rows:

@@ -483,8 +483,8 @@ def read_form(grid: Grid, spec: LayoutSpec, start: int, anchor: tuple[int, int],
     if group_goals[0]:
         goals += group_goals[0]
         indicators = group_goals[1]
-    header_row = next((r for r in range(anchor[0], table_end + 1)
-                       if is_indicator_header(grid, r, spec.indicators.header)), None)
+    header_rows = grid.rows_starting_all(spec.indicators.header)  # is_indicator_header's rows
+    header_row = next((r for r in range(anchor[0], table_end + 1) if r in header_rows), None)
     if header_row is not None:
         columns, _ = indicator_columns(grid, header_row, spec.indicators.columns)
         last = table_end
