@@ -919,7 +919,7 @@ class _CellScanner:
         for each cell; a bad cell is refused only after asking whether a place before it was taken
         twice, the order in which the tree walk meets the two faults."""
         cells, columns, known = self.rows.cells, self.rows.columns, self.known
-        blank = 0
+        blank, last, row = 0, None, 0
         for letters, digits, rest in matches:
             cell = known.get(rest, _UNSEEN)
             if cell is _UNSEEN:
@@ -931,7 +931,9 @@ class _CellScanner:
             if cell is None:
                 blank += 1
             else:
-                cells[int(digits), columns.get(letters) or columns.setdefault(letters, column_number(letters))] = cell
+                if digits != last:  # a row's cells come one after another: its number read once for them
+                    last, row = digits, int(digits)
+                cells[row, columns.get(letters) or columns.setdefault(letters, column_number(letters))] = cell
         if len(cells) + blank != len(matches):
             self._refuse_twice(matches)
         return cells
