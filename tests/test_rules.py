@@ -190,3 +190,18 @@ def test_each_form_is_checked_as_if_alone(sample):
         assert own == other.findings, one.form.name
         assert one.settled == other.settled, one.form.name
     assert any(f.rule == "XC301" for check in together for f in check.findings)  # the rows' assessments matter here
+
+
+def test_rows_of_records_without_some_columns_read_them_as_none():
+    """The rules read a block's rows from its records, every column taken at once; a record made without
+    some columns (a form built by hand, not by the reader) reads those as None, like one that has them all."""
+    from decimal import Decimal
+
+    from xlcheck.model import CellRef, Form
+    from xlcheck.rules.base import rows
+
+    written = {"name": "培训人次", "target": "≥100人次", "actual": "120人次", "score": Decimal("10")}
+    form = Form("project", "表1", "项目", CellRef("表1", 1, 1), records={"indicators": [written]})
+    (row,) = rows(form, "indicators")
+    assert (row.Index, row.name, row.target, row.actual, row.score) == (0, "培训人次", "≥100人次", "120人次", Decimal("10"))
+    assert row.weight is None and row.score_cell is None and row.coefficient is None
