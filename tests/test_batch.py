@@ -17,7 +17,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from xlcheck.api import FileReport
-from xlcheck.batch import _width, expand, planned_outputs, process_one, run_batch, run_with_progress, summary_text
+from xlcheck.batch import RUN_BYTES, RUN_FILES, _width, expand, planned_outputs, process_one, run_batch, run_with_progress, runs_of, summary_text
 from xlcheck.cli import app
 
 from conftest import SAMPLES
@@ -94,6 +94,19 @@ def test_a_worker_that_dies_is_its_files_error_and_the_batch_still_answers_for_e
     assert "工作进程意外退出" in reports[0].error.message and "bad.xlsx" in reports[0].error.message
     # files the dead pool could not finish are errors too, each naming itself; none is silently passed
     assert all(r.error is None or r.path.name in r.error.message for r in reports)
+
+
+def test_a_batch_goes_to_the_workers_in_short_runs_of_neighbouring_files():
+    # 300 forms of the sample's size, then three big workbooks, then a few more forms
+    sizes = [49_000] * 300 + [5_000_000] * 3 + [49_000] * 20
+    runs = runs_of(sizes, 2)
+    assert [i for run in runs for i in range(run.start, run.stop)] == list(range(len(sizes)))  # each once, in order
+    assert max(run.stop - run.start for run in runs) == RUN_FILES
+    assert len(runs) < len(sizes) / 4  # most tasks carry several files
+    for run in runs:  # a big workbook goes alone: Ctrl-C never waits for a long run to finish
+        assert run.stop - run.start == 1 or sum(sizes[run]) <= RUN_BYTES
+    assert [run.stop - run.start for run in runs[-8:]] == [1] * 8  # the last tasks are one file each
+    assert runs_of([], 2) == [] and runs_of([0], 4) == [slice(0, 1)]
 
 
 def test_outputs_of_same_named_inputs_never_collide(tmp_path):

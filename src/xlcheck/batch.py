@@ -25,6 +25,7 @@ from .package import WorkbookError, display, without_cyclic_gc
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 PROGRESS_MIN_FILES = 4  # fewer files than this finish in a moment: no progress bar
+RUN_FILES, RUN_BYTES = 8, 512 * 1024  # a worker's task: up to 8 files of up to 0.5 MB together (runs_of)
 SUMMARY_HEADER = ["文件", "表数", "错误", "已更正", "警告", "输出"]
 
 
@@ -152,7 +153,7 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
     # rescan them all again and again (about a quarter of this process's time) to free nothing.
     with without_cyclic_gc():
         try:
-            futures = {pool.submit(_work_on_run, work, files[run], outputs[run]): run for run in runs_of(len(files), jobs)}
+            futures = {pool.submit(_work_on_run, work, files[run], outputs[run]): run for run in runs_of([_size(path) for path in files], jobs)}
             for future in as_completed(futures):
                 run = futures[future]
                 try:
@@ -171,21 +172,35 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
     return results  # type: ignore[return-value]
 
 
-def runs_of(count: int, jobs: int, longest: int = 8) -> list[slice]:
-    """The files of a batch cut into runs of neighbours, each run one task for a worker: a task costs the
-    main process and the worker a few tenths of a millisecond besides its files, so runs of up to
-    `longest` files send less. Runs shorten towards the end (a quarter of what each worker has left), so
-    that no worker is left alone with a long run while the others have finished.
+def runs_of(sizes: list[int], jobs: int) -> list[slice]:
+    """The files of a batch (their sizes in bytes, in order) cut into runs of neighbours, each run one task
+    for a worker: a task costs the main process and the worker a few tenths of a millisecond besides its
+    files, so a run holds up to RUN_FILES files of up to RUN_BYTES together (a bigger file goes alone: a
+    run is never long to finish after Ctrl-C). Runs shorten towards the end (a quarter of what each
+    worker has left), so that no worker is left alone with a long run while the others have finished.
 
-    >>> [r.stop - r.start for r in runs_of(40, 2)]
+    >>> [r.stop - r.start for r in runs_of([50_000] * 40, 2)]
     [5, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    >>> [r.stop - r.start for r in runs_of([50_000] * 30 + [3_000_000] * 2 + [50_000] * 30, 2)]
+    [7, 6, 6, 5, 4, 2, 1, 1, 3, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
     """
-    runs, start = [], 0
+    runs, start, count = [], 0, len(sizes)
     while start < count:
-        length = max(1, min(longest, (count - start) // (jobs * 4)))
-        runs.append(slice(start, start + length))
-        start += length
+        longest = max(1, min(RUN_FILES, (count - start) // (jobs * 4)))
+        stop, total = start + 1, sizes[start]
+        while stop < min(start + longest, count) and total + sizes[stop] <= RUN_BYTES:
+            total += sizes[stop]
+            stop += 1
+        runs.append(slice(start, stop))
+        start = stop
     return runs
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # missing or unreadable: its worker reports that
+        return 0
 
 
 def _work_on_run(work: Callable[[Path, Path | None], object], files: list[Path], outputs: list[Path | None]) -> list:
