@@ -153,7 +153,8 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
     # rescan them all again and again (about a quarter of this process's time) to free nothing.
     with without_cyclic_gc():
         try:
-            futures = {pool.submit(_work_on_run, work, files[run], outputs[run]): run for run in runs_of([_size(path) for path in files], jobs)}
+            runs = runs_of([_size(path) for path in files], jobs)
+            futures = {pool.submit(_work_on_run, work, files[run], outputs[run]): run for run in runs}
             for future in as_completed(futures):
                 run = futures[future]
                 try:
@@ -165,7 +166,7 @@ def run_batch(files: list[Path], *, fix: bool = False, outputs: list[Path | None
                 if progress:
                     for _ in files[run]:
                         progress()
-        except BaseException:  # Ctrl-C: files not yet started are dropped, the ones being written finish
+        except BaseException:  # Ctrl-C: runs not yet handed to a worker are dropped, the others finish
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     pool.shutdown()
@@ -188,7 +189,7 @@ def runs_of(sizes: list[int], jobs: int) -> list[slice]:
     while start < count:
         longest = max(1, min(RUN_FILES, (count - start) // (jobs * 4)))
         stop, total = start + 1, sizes[start]
-        while stop < min(start + longest, count) and total + sizes[stop] <= RUN_BYTES:
+        while stop < start + longest and total + sizes[stop] <= RUN_BYTES:
             total += sizes[stop]
             stop += 1
         runs.append(slice(start, stop))
