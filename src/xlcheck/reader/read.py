@@ -335,7 +335,7 @@ def table_sections(grid: Grid, header_row: int, level1_col: int, last: int,
     found, stops = [], []
     for row in range(first, last + 1):
         cols = grid.cols(row)
-        alone = grid.label(row, cols[0]) if len(cols) == 1 else None  # alone_label(grid, row)
+        alone = alone_label(grid, row)
         if alone is not None and other_block(alone):
             continue
         if alone is not None:
@@ -393,9 +393,7 @@ def build_sections(grid: Grid, goals: list[dict], indicators: list[dict], weight
             record["section"] = record["section"] or "indicators"
     for level in ("level1", "level2"):  # '产出指标（50分）', then '数量指标（20分）' inside it
         for record in indicators:
-            if "分" not in record[level]:
-                continue  # no points written (label_points, without a call for each of the many such labels)
-            points = points_in(record[level])
+            points = label_points(record[level])
             if points is None:
                 continue
             key = f"{record['section']}/{strip_points(record[level])}"
